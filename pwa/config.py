@@ -1,0 +1,65 @@
+"""Settings: safe defaults for running with no configuration, WEGWIJZER_* for production."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _secret_key(instance: Path) -> str:
+    """Read the instance's secret key, making one (mode 0600) on the very first run."""
+    path = instance / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_hex(32)
+    try:
+        # O_EXCL: when two workers start at once, only one key is ever written.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return key
+
+
+def configure(app: Flask, test_config: dict | None) -> None:
+    """Defaults, then WEGWIJZER_* environment variables (or the test's settings)."""
+    instance = Path(app.instance_path)
+    app.config.from_mapping(
+        DATA_DIR=str(instance),
+        CONTENT_DIR=str(Path(app.root_path) / "content"),
+        TRANSLATIONS_DIR=str(PROJECT_ROOT / "translations"),
+        SERVICE_WORKER_FILE=str(PROJECT_ROOT / "service_worker" / "sw.js"),
+        BABEL_DEFAULT_LOCALE="nl",
+        BABEL_DEFAULT_TIMEZONE="Europe/Brussels",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=64 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+        COMPRESS_MIMETYPES=[
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "application/manifest+json",
+            "image/svg+xml",
+        ],
+        COMPRESS_ALGORITHM=["br", "gzip"],
+    )
+    if test_config is None:
+        # WEGWIJZER_SECRET_KEY -> SECRET_KEY, WEGWIJZER_DATA_DIR -> DATA_DIR, ...
+        app.config.from_prefixed_env("WEGWIJZER")
+    else:
+        app.config.update(test_config)
+    instance.mkdir(parents=True, exist_ok=True)
+    Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)

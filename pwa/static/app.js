@@ -1,0 +1,136 @@
+/* Wegwijzer page script: remembers the situation, shows "open now", runs the service worker. */
+(function () {
+  'use strict';
+  var body = document.body;
+  var lang = document.documentElement.lang;
+
+  function store(key, value) {
+    try { localStorage.setItem(key, value); } catch (error) { /* storage blocked: fine */ }
+  }
+  function read(key) {
+    try { return localStorage.getItem(key); } catch (error) { return null; }
+  }
+
+  // --- The chosen situation is remembered on this device.
+  if (body.dataset.region) store('wegwijzer.region', body.dataset.region);
+
+  // --- "Prepare these questions" ticks stay on this device (they hold no text).
+  document.querySelectorAll('input[data-prepare]').forEach(function (box) {
+    var key = 'wegwijzer.prepare.' + box.dataset.prepare;
+    box.checked = read(key) === '1';
+    box.addEventListener('change', function () { store(key, box.checked ? '1' : '0'); });
+  });
+
+  // --- Open now / closed, computed on the device in the contact's time zone (works offline).
+  function zonedNow(timezone, now) {
+    var parts = {};
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'
+    }).formatToParts(now).forEach(function (part) { parts[part.type] = part.value; });
+    var day = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts.weekday);
+    return { day: day, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+  }
+  function toMinutes(hhmm) {
+    var bits = hhmm.split(':');
+    return Number(bits[0]) * 60 + Number(bits[1]);
+  }
+  function openStatus(data, now) {
+    var here = zonedNow(data.timezone, now);
+    var i, d, slot;
+    for (i = 0; i < data.hours.length; i++) {
+      slot = data.hours[i];
+      if (slot.days.indexOf(here.day) !== -1 &&
+          toMinutes(slot.opens) <= here.minutes && here.minutes < toMinutes(slot.closes)) {
+        return { open: true, slot: slot };
+      }
+    }
+    for (d = 0; d <= 7; d++) {
+      var day = (here.day + d) % 7;
+      var best = null;
+      for (i = 0; i < data.hours.length; i++) {
+        slot = data.hours[i];
+        if (slot.days.indexOf(day) === -1) continue;
+        if (d === 0 && toMinutes(slot.opens) <= here.minutes) continue;
+        if (!best || toMinutes(slot.opens) < toMinutes(best.opens)) best = slot;
+      }
+      if (best) return { open: false, slot: best, inDays: d, day: day };
+    }
+    return null;
+  }
+  function renderOpenStatus() {
+    document.querySelectorAll('[data-open-status]').forEach(function (el) {
+      var data = JSON.parse(el.dataset.hours);
+      var status = openStatus(data, new Date());
+      if (!status) return;
+      var text;
+      if (status.open) {
+        text = el.dataset.labelOpen.replace('{time}', status.slot.closes_label);
+      } else {
+        var dayName = status.inDays === 0 ? el.dataset.labelToday
+          : status.inDays === 1 ? el.dataset.labelTomorrow : data.day_names[status.day];
+        text = el.dataset.labelClosed.replace('{day}', dayName)
+          .replace('{time}', status.slot.opens_label);
+      }
+      el.textContent = text;
+      el.classList.toggle('is-open', status.open);
+      el.classList.toggle('is-closed', !status.open);
+    });
+  }
+  renderOpenStatus();
+  setInterval(renderOpenStatus, 30000);
+
+  // --- Service worker: offline use, and updates only with the user's consent.
+  if (!('serviceWorker' in navigator)) return;
+  var switching = false;
+
+  function offerUpdate(worker) {
+    var banner = document.getElementById('update-banner');
+    var button = document.getElementById('update-button');
+    document.getElementById('update-text').textContent = body.dataset.labelUpdate;
+    button.textContent = body.dataset.labelUpdateButton;
+    banner.hidden = false;
+    button.onclick = function () {
+      switching = true;
+      button.disabled = true;
+      worker.postMessage({ type: 'skip-waiting' });
+    };
+  }
+  function watch(registration) {
+    if (registration.waiting && navigator.serviceWorker.controller) {
+      offerUpdate(registration.waiting);
+    }
+    registration.addEventListener('updatefound', function () {
+      var worker = registration.installing;
+      worker.addEventListener('statechange', function () {
+        // Only an update needs consent; the very first worker has nothing to replace.
+        if (worker.state === 'installed' && navigator.serviceWorker.controller) offerUpdate(worker);
+      });
+    });
+  }
+  function askForOfflineCopy() {
+    navigator.serviceWorker.ready.then(function (registration) {
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function (event) {
+        if (!event.data.ok) return;
+        document.documentElement.dataset.offlineReady = event.data.locale;
+        document.getElementById('offline-status').textContent = body.dataset.labelOfflineReady;
+      };
+      registration.active.postMessage({ type: 'precache', locale: lang }, [channel.port2]);
+    });
+  }
+
+  navigator.serviceWorker.addEventListener('controllerchange', function () {
+    if (switching) window.location.reload();
+  });
+  navigator.serviceWorker.register('/sw.js', { scope: '/', updateViaCache: 'none' })
+    .then(function (registration) {
+      watch(registration);
+      askForOfflineCopy();
+      document.addEventListener('visibilitychange', function () {
+        if (document.visibilityState === 'visible') registration.update().catch(function () {});
+      });
+    })
+    .catch(function () { /* no service worker (e.g. private mode): the pages still work online */ });
+
+  window.wegwijzer = { openStatus: openStatus };
+})();

@@ -1,0 +1,1 @@
+"""One blueprint per audience: public pages, the sync API, the staff workspace."""

@@ -1,0 +1,130 @@
+"""Public guidance pages, one set per locale under /<lang>/."""
+
+import json
+
+from babel.dates import format_time, get_day_names
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+
+from ..guidance import LOCALES, Contact
+from ..i18n import FORMAT_LOCALES, LANGUAGE_NAMES, best_locale
+from ..offline import offline_page
+
+bp = Blueprint("public", __name__)
+pages = Blueprint("pages", __name__, url_prefix="/<lang>")
+
+for endpoint, values in [
+    ("pages.home", {}),
+    ("pages.region", {"region_id": "antwerpen"}),
+    ("pages.region", {"region_id": "nederland"}),
+    ("pages.contacts", {}),
+    ("pages.about", {}),
+]:
+    offline_page(endpoint, **values)
+
+
+@pages.url_value_preprocessor
+def pull_lang(endpoint, values):
+    g.lang = values.pop("lang", None)
+    if g.lang not in LOCALES:
+        abort(404)
+
+
+@pages.url_defaults
+def add_lang(endpoint, values):
+    values.setdefault("lang", getattr(g, "lang", None) or best_locale())
+
+
+@pages.context_processor
+def page_helpers():
+    lang = g.lang
+    return {
+        "lang": lang,
+        "languages": LANGUAGE_NAMES,
+        "t": lambda text: text(lang),
+        "content": current_app.extensions["wegwijzer.content"],
+        "hours_data": lambda contact: hours_data(contact, lang),
+    }
+
+
+def hours_data(contact: Contact, lang: str) -> str:
+    """Opening hours as JSON for the device to compute "open now" offline, in the contact's zone."""
+    locale = FORMAT_LOCALES[lang]
+    return json.dumps(
+        {
+            "timezone": contact.timezone,
+            "hours": [
+                {
+                    "days": list(slot.days),
+                    "opens": slot.opens.strftime("%H:%M"),
+                    "closes": slot.closes.strftime("%H:%M"),
+                    "opens_label": format_time(slot.opens, "short", locale=locale),
+                    "closes_label": format_time(slot.closes, "short", locale=locale),
+                }
+                for slot in contact.hours
+            ],
+            # Babel's names start on Monday (0), as the content's day numbers do.
+            "day_names": [get_day_names("wide", locale=locale)[day] for day in range(7)],
+        },
+        ensure_ascii=False,
+    )
+
+
+@bp.get("/")
+def root():
+    """Send the visitor to their best language."""
+    return redirect(url_for("pages.home", lang=best_locale()))
+
+
+@bp.get("/healthz")
+def healthz():
+    return jsonify(status="ok")
+
+
+@pages.get("/")
+def home():
+    """Choose the situation: a school in Antwerp or in the Netherlands."""
+    return render_template("home.html")
+
+
+@pages.get("/<region_id>/")
+def region(region_id: str):
+    """The flow (Antwerp) or the wegwijzer by situation (Netherlands)."""
+    content = current_app.extensions["wegwijzer.content"]
+    region = content.regions.get(region_id) or abort(404)
+    return render_template(f"{region.kind}.html", region=region)
+
+
+@pages.get("/contacts/")
+def contacts():
+    """Every number in the app, with tap-to-dial and opening hours."""
+    return render_template("contacts.html")
+
+
+@pages.get("/about/")
+def about():
+    """Where the content comes from, privacy, and installing the app."""
+    return render_template("about.html")
+
+
+@pages.app_template_global()
+def switch_language_url(target: str) -> str:
+    """The current page in another language."""
+    values = dict(request.view_args or {})
+    values["lang"] = target
+    return url_for(request.endpoint, **values)
+
+
+@pages.app_template_global()
+def current_locale() -> str:
+    return str(get_locale())

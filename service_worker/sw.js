@@ -1,0 +1,145 @@
+/* Wegwijzer service worker: keeps the guidance usable with no network.
+ *
+ * Served by the app at /sw.js with VERSION and the precache lists filled in. Any deploy that
+ * changes a page, a number, a translation or an asset changes VERSION, so the browser sees a
+ * new worker; it then waits until the user agrees to switch (a half-typed draft must never be
+ * lost to a reload).
+ *
+ * Only URLs on the allowlists below are ever cached: API answers, staff pages and anything
+ * else that could hold private data pass straight to the network.
+ */
+'use strict';
+
+const VERSION = '__VERSION__';
+const SHELL = __SHELL__; // assets (with content hashes) and the manifest
+const PAGES = __PAGES__; // { locale: [page paths] }
+const CACHE_PREFIX = 'wegwijzer-';
+const CACHE = `${CACHE_PREFIX}${VERSION}`;
+const LAST_LOCALE_KEY = '/__wegwijzer/last-locale';
+
+const shellUrls = new Set(SHELL);
+const pageLocale = new Map();
+for (const [locale, paths] of Object.entries(PAGES)) {
+  for (const path of paths) pageLocale.set(path, locale);
+}
+
+function freshRequest(url) {
+  // 'reload' bypasses the HTTP cache: the precache must hold this deploy's bytes.
+  return new Request(url, { cache: 'reload', credentials: 'same-origin' });
+}
+
+async function localeIsCached(cache, locale) {
+  const hits = await Promise.all(PAGES[locale].map((path) => cache.match(path)));
+  return hits.every(Boolean);
+}
+
+async function precacheLocale(locale) {
+  if (!PAGES[locale]) return false;
+  const cache = await caches.open(CACHE);
+  await cache.put(LAST_LOCALE_KEY, new Response(locale));
+  if (!(await localeIsCached(cache, locale))) {
+    await cache.addAll(PAGES[locale].map(freshRequest));
+  }
+  return true;
+}
+
+async function localesInOldCaches() {
+  // A new version keeps every language the previous one had offline.
+  const found = new Set();
+  for (const name of await caches.keys()) {
+    if (!name.startsWith(CACHE_PREFIX) || name === CACHE) continue;
+    const old = await caches.open(name);
+    for (const locale of Object.keys(PAGES)) {
+      if (await old.match(PAGES[locale][0])) found.add(locale);
+    }
+    const last = await old.match(LAST_LOCALE_KEY);
+    if (last) found.add(await last.text());
+  }
+  return [...found];
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    await cache.addAll(SHELL.map(freshRequest));
+    for (const locale of await localesInOldCaches()) await precacheLocale(locale);
+  })());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    // Delete only our own stale caches; other caches on this origin are not ours to touch.
+    for (const name of await caches.keys()) {
+      if (name.startsWith(CACHE_PREFIX) && name !== CACHE) await caches.delete(name);
+    }
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('message', (event) => {
+  const data = event.data || {};
+  if (data.type === 'skip-waiting') {
+    self.skipWaiting();
+  } else if (data.type === 'precache' && event.ports[0]) {
+    const port = event.ports[0];
+    event.waitUntil(precacheLocale(data.locale).then(
+      (ok) => port.postMessage({ type: 'offline-ready', ok, locale: data.locale, version: VERSION }),
+      () => port.postMessage({ type: 'offline-ready', ok: false, locale: data.locale }),
+    ));
+  }
+});
+
+async function fromCacheThenNetwork(request, key) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(key);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok && response.type === 'basic' && !response.redirected) await cache.put(key, response.clone());
+  return response;
+}
+
+async function handlePage(event, path) {
+  const locale = pageLocale.get(path);
+  // Opening one page of a language makes all its pages available offline.
+  event.waitUntil(precacheLocale(locale).catch(() => undefined));
+  try {
+    return await fromCacheThenNetwork(event.request, path);
+  } catch (error) {
+    const cache = await caches.open(CACHE);
+    return (await cache.match(PAGES[locale][0])) || Response.error();
+  }
+}
+
+async function handleStart(event) {
+  // The installed app starts at "/": open it in the language last used on this device.
+  const cache = await caches.open(CACHE);
+  const last = await cache.match(LAST_LOCALE_KEY);
+  const locale = last ? await last.text() : null;
+  const cached = locale && PAGES[locale] ? await cache.match(PAGES[locale][0]) : null;
+  if (cached) return cached;
+  try {
+    return await fetch(event.request);
+  } catch (error) {
+    for (const paths of Object.values(PAGES)) {
+      const any = await cache.match(paths[0]);
+      if (any) return any;
+    }
+    return Response.error();
+  }
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+
+  if (shellUrls.has(url.pathname + url.search)) {
+    event.respondWith(fromCacheThenNetwork(request, url.pathname + url.search));
+  } else if (pageLocale.has(url.pathname) && request.mode === 'navigate') {
+    event.respondWith(handlePage(event, url.pathname));
+  } else if (url.pathname === '/' && request.mode === 'navigate') {
+    event.respondWith(handleStart(event));
+  }
+  // Everything else (the API, staff pages, unknown URLs) goes to the network untouched.
+});

@@ -1,0 +1,143 @@
+"""Browser tests: the real app in its own process, driven by Debian's Chromium via Playwright."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """The app as a real server process on loopback; it can be stopped and started again."""
+
+    def __init__(self, data_dir: Path, port: int | None = None, **env):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.data_dir = data_dir
+        self.env = env
+        self.process = None
+
+    def start(self, **env) -> "LiveServer":
+        self.env.update(env)
+        environment = {
+            **os.environ,
+            "WEGWIJZER_SECRET_KEY": "browser-tests",
+            "WEGWIJZER_DATA_DIR": str(self.data_dir),
+            **self.env,
+        }
+        command = [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--port", str(self.port)]
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.process.stderr.read().decode()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    server = LiveServer(tmp_path / "data").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if not path:
+        pytest.fail("Debian's chromium is missing: run scripts/test (it installs it)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(
+        executable_path=chromium_path(), args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    """A fresh phone-sized browser profile (no cache, no service worker yet)."""
+    context = browser.new_context(viewport=PHONE, locale="nl-BE", service_workers="allow")
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture
+def persistent_context(playwright_instance, tmp_path):
+    """A real profile on disk: only there does Chromium report installability."""
+    context = playwright_instance.chromium.launch_persistent_context(
+        str(tmp_path / "profile"),
+        executable_path=chromium_path(),
+        args=CHROMIUM_ARGS,
+        viewport=PHONE,
+    )
+    yield context
+    context.close()
+
+
+def wait_until_offline_ready(page, lang: str) -> None:
+    """The page says so once the service worker holds every page of its language."""
+    page.wait_for_function(
+        "lang => document.documentElement.dataset.offlineReady === lang", arg=lang, timeout=15000
+    )

@@ -1,0 +1,104 @@
+"""The service worker, its precache lists, the manifest and the icons."""
+
+import json
+import re
+import shutil
+import struct
+
+from pwa import create_app
+from pwa.config import PROJECT_ROOT, _secret_key
+from pwa.guidance import CONTENT_DIR
+
+
+def sw_lists(client):
+    body = client.get("/sw.js").get_data(as_text=True)
+    version = re.search(r"const VERSION = '([0-9a-f]+)';", body).group(1)
+    shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", body).group(1))
+    pages = json.loads(re.search(r"const PAGES = (\{.*?\});", body).group(1))
+    return version, shell, pages
+
+
+def test_service_worker_is_served_at_the_root_scope(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert "__VERSION__" not in response.get_data(as_text=True)
+
+
+def test_precache_lists_every_guidance_page_per_language(client):
+    _, shell, pages = sw_lists(client)
+    assert set(pages) == {"nl", "fr", "en"}
+    for lang, paths in pages.items():
+        assert paths[0] == f"/{lang}/"
+        assert {f"/{lang}/antwerpen/", f"/{lang}/nederland/", f"/{lang}/contacts/"} <= set(paths)
+        for path in paths:
+            assert client.get(path).status_code == 200
+    for url in shell:
+        assert client.get(url).status_code == 200, url
+    assert any(url.startswith("/static/app.css?v=") for url in shell)
+    assert not any(u.startswith(("/api/", "/staff/")) for p in pages.values() for u in p)
+
+
+def test_version_changes_when_content_changes(tmp_path):
+    def version_with(content_dir):
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "x",
+                "CONTENT_DIR": str(content_dir),
+                "DATA_DIR": str(tmp_path / "d"),
+            }
+        )
+        return sw_lists(app.test_client())[0]
+
+    copy = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, copy)
+    before = version_with(CONTENT_DIR)
+    assert version_with(copy) == before
+    path = copy / "antwerpen.toml"
+    path.write_text(path.read_text().replace("Elke voormiddag", "Iedere voormiddag"))
+    assert version_with(copy) != before
+
+
+def test_manifest_makes_the_app_installable(client):
+    response = client.get("/manifest.webmanifest")
+    assert response.mimetype == "application/manifest+json"
+    manifest = response.get_json(force=True)
+    for key in ("name", "short_name", "start_url", "theme_color", "background_color"):
+        assert manifest[key]
+    assert manifest["display"] == "standalone"
+    sizes = {}
+    for icon in manifest["icons"]:
+        data = client.get(icon["src"]).data
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = struct.unpack(">II", data[16:24])
+        assert icon["sizes"] == f"{width}x{height}"
+        sizes.setdefault(icon.get("purpose", "any"), set()).add(width)
+    assert sizes["any"] == {192, 512}
+    assert sizes["maskable"] == {512}
+
+
+def test_secret_key_is_generated_once_and_kept_private(tmp_path):
+    first = _secret_key(tmp_path)
+    assert _secret_key(tmp_path) == first
+    assert len(first) == 64
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_app_runs_with_no_configuration_at_all(monkeypatch):
+    for name in ("WEGWIJZER_SECRET_KEY", "WEGWIJZER_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    app = create_app()
+    assert app.config["SECRET_KEY"] == (PROJECT_ROOT / "instance" / "secret_key").read_text()
+    assert app.config["DATA_DIR"] == app.instance_path
+    assert app.test_client().get("/healthz").status_code == 200
+
+
+def test_production_settings_come_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("WEGWIJZER_SECRET_KEY", "from-env")
+    monkeypatch.setenv("WEGWIJZER_DATA_DIR", str(tmp_path / "data"))
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "from-env"
+    assert app.config["DATA_DIR"] == str(tmp_path / "data")
+    assert (tmp_path / "data").is_dir()
