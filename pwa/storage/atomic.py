@@ -1,0 +1,83 @@
+"""TinyDB on disk without losing data: atomic replace on every write, one lock across processes."""
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from filelock import FileLock
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+FILE_MODE = 0o600
+LOCK_TIMEOUT_SECONDS = 30
+
+
+def fsync_directory(folder: Path) -> None:
+    """Make a rename inside `folder` durable (the rename lives in the folder's own data)."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so a crash at any instant leaves the old or the new file, whole.
+
+    TinyDB's own JSONStorage rewrites the file in place: a crash mid-write corrupts it.
+    Here: a temp file in the same folder, fsync, os.replace, fsync the folder.
+    """
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    fsync_directory(path.parent)
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage whose every write is atomic (see write_atomically); files are 0600."""
+
+    def __init__(self, path: str | Path):
+        super().__init__()
+        self.path = Path(path)
+
+    def read(self):
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        return json.loads(raw) if raw else None
+
+    def write(self, data) -> None:
+        write_atomically(self.path, json.dumps(data, ensure_ascii=False).encode())
+
+    def close(self) -> None:
+        pass
+
+
+def open_db(path: str | Path) -> TinyDB:
+    """A TinyDB on `path` with atomic writes. Hold `locked()` around any read-modify-write."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return TinyDB(path, storage=AtomicJSONStorage)
+
+
+@contextmanager
+def locked(folder: str | Path, name: str = "write") -> Iterator[None]:
+    """Hold a cross-process lock on `folder` (several server workers may write at once)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    lock = FileLock(str(folder / f".{name}.lock"), timeout=LOCK_TIMEOUT_SECONDS, mode=FILE_MODE)
+    with lock:
+        yield
