@@ -10,6 +10,9 @@ from .guidance import LOCALES
 
 bp = Blueprint("offline", __name__)
 
+# The staff workspace's own assets: a teacher's phone has no use for them offline.
+WORKSPACE_ASSETS = ("staff.",)
+
 # Endpoints of the pages every locale caches for offline use; other blueprints add theirs.
 OFFLINE_PAGES: list[tuple[str, dict]] = []
 
@@ -56,7 +59,11 @@ def asset_url(filename: str) -> str:
 
 def precache_lists() -> tuple[list[str], dict[str, list[str]]]:
     """The shell (assets, manifest) and, per locale, the pages to keep offline."""
-    shell = [asset_url(name) for name in sorted(current_app.extensions["wegwijzer.assets"])]
+    shell = [
+        asset_url(name)
+        for name in sorted(current_app.extensions["wegwijzer.assets"])
+        if not name.startswith(WORKSPACE_ASSETS)
+    ]
     shell.append(url_for("offline.manifest"))
     pages = {
         lang: [url_for(endpoint, lang=lang, **values) for endpoint, values in OFFLINE_PAGES]

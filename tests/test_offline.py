@@ -102,3 +102,25 @@ def test_production_settings_come_from_the_environment(monkeypatch, tmp_path):
     assert app.config["SECRET_KEY"] == "from-env"
     assert app.config["DATA_DIR"] == str(tmp_path / "data")
     assert (tmp_path / "data").is_dir()
+
+
+def test_staff_assets_are_not_in_the_teachers_offline_shell(client):
+    _, shell, _ = sw_lists(client)
+    assert not any("/static/staff." in url for url in shell)
+    assert any("/static/app.js?v=" in url for url in shell)
+
+
+def test_behind_a_proxy_the_client_address_is_the_forwarded_one(tmp_path):
+    from flask import request
+
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "x", "DATA_DIR": str(tmp_path / "d"), "PROXY_COUNT": 1}
+    )
+
+    @app.get("/_address")
+    def address():
+        return request.remote_addr
+
+    client = app.test_client()
+    headers = {"X-Forwarded-For": "203.0.113.7"}
+    assert client.get("/_address", headers=headers).get_data(as_text=True) == "203.0.113.7"

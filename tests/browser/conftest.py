@@ -1,6 +1,7 @@
 """Browser tests: the real app in its own process, driven by Debian's Chromium via Playwright."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -23,6 +24,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
+LANGS = ("nl", "fr", "en")
+# Every guidance page, under /<lang>/ (the home page is the situation chooser).
+GUIDANCE_PAGES = ("", "antwerpen/", "nederland/", "contacts/", "about/")
+# axe-core's runOnly option for WCAG 2.1 level A and AA.
+WCAG_21_AA = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
 
 
 def pytest_collection_modifyitems(items):
@@ -140,4 +146,72 @@ def wait_until_offline_ready(page, lang: str) -> None:
     """The page says so once the service worker holds every page of its language."""
     page.wait_for_function(
         "lang => document.documentElement.dataset.offlineReady === lang", arg=lang, timeout=15000
+    )
+
+
+# --- Concerns on the device (issue #3): helpers for tests/browser/test_concerns_*.py
+
+
+class LoggedLiveServer(LiveServer):
+    """A LiveServer that keeps its request log (werkzeug logs each request to stderr)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.log = ""
+
+    def stop(self) -> None:
+        process = self.process
+        super().stop()
+        if process is not None:
+            self.log += process.stderr.read().decode(errors="replace")
+
+    def count(self, request_line: str, status: int) -> int:
+        """How often e.g. 'POST /api/concerns' was answered with `status` (after stop())."""
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", self.log)  # werkzeug colours some lines
+        return plain.count(f'"{request_line} HTTP/1.1" {status} ')
+
+
+CONCERN = {
+    "kind": "registration",
+    "school": "Sint-Jansschool",
+    "reporter_name": "An Peeters",
+    "reporter_role": "teacher",
+    "reporter_phone": "0470 12 34 56",
+    "pupil_ref": "J.P.",
+    "need": "Uitspraken in de klas die me zorgen baren.",
+    "urgent": False,
+}
+
+
+def fill_concern(page, **values) -> None:
+    """Fill the concern form as a teacher would; `values` override the defaults above."""
+    for key, value in {**CONCERN, **values}.items():
+        if isinstance(value, bool):
+            page.set_checked(f"#field-{key}", value)
+        elif key in ("kind", "reporter_role", "assessment"):
+            page.check(f"#field-{key}-{value}")
+        else:
+            page.fill(f"#field-{key}", value)
+
+
+def device_concerns(page) -> dict:
+    """What the app keeps in this browser's IndexedDB: {"drafts": [...], "receipts": [...]}."""
+    return page.evaluate(
+        """async () => {
+          const db = await new Promise((ok, fail) => {
+            const request = indexedDB.open('wegwijzer');
+            // Never create the database here: that would stop the app from setting it up.
+            request.onupgradeneeded = () => request.transaction.abort();
+            request.onsuccess = () => ok(request.result);
+            request.onerror = () => fail(request.error);
+          }).catch(() => null);
+          if (!db) return { drafts: [], receipts: [] };
+          const all = (store) => new Promise((ok) => {
+            const request = db.transaction(store).objectStore(store).getAll();
+            request.onsuccess = () => ok(request.result);
+          });
+          const found = { drafts: await all('drafts'), receipts: await all('receipts') };
+          db.close();
+          return found;
+        }"""
     )
