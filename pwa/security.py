@@ -42,7 +42,8 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if request.path.startswith(PRIVATE_PREFIXES):
+        # The answer to a POST (e.g. a concern sent without JavaScript) shows private data.
+        if request.path.startswith(PRIVATE_PREFIXES) or request.method != "GET":
             response.headers["Cache-Control"] = "no-store"
         elif "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "no-cache"

@@ -24,8 +24,11 @@ for (const [locale, paths] of Object.entries(PAGES)) {
 }
 
 function freshRequest(url) {
-  // 'reload' bypasses the HTTP cache: the precache must hold this deploy's bytes.
-  return new Request(url, { cache: 'reload', credentials: 'same-origin' });
+  // 'reload' bypasses the HTTP cache: the precache must hold this deploy's bytes. An asset whose
+  // URL carries its content hash (?v=) cannot be stale, so the copy the page just downloaded
+  // is reused instead of fetched a second time on the first visit.
+  const hashed = /[?&]v=[0-9a-f]+$/.test(url);
+  return new Request(url, { cache: hashed ? 'default' : 'reload', credentials: 'same-origin' });
 }
 
 async function localeIsCached(cache, locale) {
@@ -82,7 +85,10 @@ self.addEventListener('message', (event) => {
     self.skipWaiting();
   } else if (data.type === 'precache' && event.ports[0]) {
     const port = event.ports[0];
-    event.waitUntil(precacheLocale(data.locale).then(
+    // A page whose navigation began while this first worker was installing is skipped by the
+    // claim in 'activate': take it now, so the page it reports "ready" to is really served by us.
+    const claimed = self.clients.claim().catch(() => undefined);
+    event.waitUntil(claimed.then(() => precacheLocale(data.locale)).then(
       (ok) => port.postMessage({ type: 'offline-ready', ok, locale: data.locale, version: VERSION }),
       () => port.postMessage({ type: 'offline-ready', ok: false, locale: data.locale }),
     ));
@@ -142,4 +148,27 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(handleStart(event));
   }
   // Everything else (the API, staff pages, unknown URLs) goes to the network untouched.
+});
+
+// Background Sync: send the outbox of concerns even when no page is open. The code is the
+// pages' own (drafts-db.js, outbox.js); its lock means a page and this worker never both send.
+// If the scripts cannot load, the worker still serves the guidance and the pages still sync.
+try {
+  importScripts(...['drafts-db.js', 'outbox.js'].map(
+    (name) => SHELL.find((url) => url.startsWith(`/static/${name}?`)),
+  ));
+} catch (error) { /* no outbox in the worker */ }
+
+// Opening the app on any page (a guidance page too) sends what waits in the outbox.
+self.addEventListener('message', (event) => {
+  if ((event.data || {}).type !== 'sync-outbox' || !self.WegwijzerOutbox) return;
+  event.waitUntil(self.WegwijzerOutbox.sync().catch(() => undefined));
+});
+
+self.addEventListener('sync', (event) => {
+  if (event.tag !== 'wegwijzer-outbox' || !self.WegwijzerOutbox) return;
+  event.waitUntil(self.WegwijzerOutbox.sync().then((outcome) => {
+    // Rejecting asks the browser to try again later, with its own back-off.
+    if (outcome.waiting > 0 && !event.lastChance) throw new Error('concerns still waiting');
+  }));
 });

@@ -79,3 +79,38 @@ def test_hashed_assets_are_cached_long_and_pages_revalidate(client):
 def test_pages_are_compressed(client):
     response = client.get("/nl/antwerpen/", headers={"Accept-Encoding": "gzip"})
     assert response.headers.get("Content-Encoding") == "gzip"
+
+
+def _csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def test_forms_can_be_posted_over_https_although_no_page_sends_a_referer(client):
+    """Referrer-Policy: no-referrer must not make every HTTPS form fail its CSRF check."""
+    https = "https://wegwijzer.example"
+    form = client.get("/nl/concerns/new", base_url=https).get_data(as_text=True)
+    key = re.search(r'name="idempotency_key"[^>]*value="([^"]+)"', form).group(1)
+    response = client.post(
+        "/nl/concerns/new",
+        base_url=https,
+        data={
+            "csrf_token": _csrf_token(form),
+            "idempotency_key": key,
+            "kind": "consult",
+            "school": "Testschool",
+            "reporter_name": "A. Leerkracht",
+            "reporter_phone": "+32 3 338 32 66",
+            "need": "Een vraag over polarisering in de klas.",
+        },
+    )
+    assert response.status_code == 200
+    assert re.search(r"CMP-\d{4}-0001", response.get_data(as_text=True))
+
+    login = client.get("/staff/login", base_url=https).get_data(as_text=True)
+    refused = client.post(
+        "/staff/login",
+        base_url=https,
+        data={"csrf_token": _csrf_token(login), "email": "x@example.org", "password": "x" * 12},
+    )
+    assert "referrer" not in refused.get_data(as_text=True).lower()
+    assert refused.status_code != 400

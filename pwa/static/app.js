@@ -13,6 +13,12 @@
 
   // --- The chosen situation is remembered on this device.
   if (body.dataset.region) store('wegwijzer.region', body.dataset.region);
+  var remembered = read('wegwijzer.region');
+  document.querySelectorAll('a.choice[data-region]').forEach(function (link) {
+    if (link.dataset.region !== remembered) return;
+    link.dataset.chosen = '';
+    link.setAttribute('aria-current', 'true');
+  });
 
   // --- "Prepare these questions" ticks stay on this device (they hold no text).
   document.querySelectorAll('input[data-prepare]').forEach(function (box) {
@@ -22,7 +28,17 @@
   });
 
   // --- Open now / closed, computed on the device in the contact's time zone (works offline).
-  function zonedNow(timezone, now) {
+  function zonedNow(data, now) {
+    // The page carries the zone's offsets (see hours_data): plain arithmetic, no slow Intl start.
+    var table = data.utc_offsets, t = now.getTime(), offset = null, i;
+    if (table && t >= table.changes[0][0] && t < table.until) {
+      for (i = 0; i < table.changes.length && table.changes[i][0] <= t; i++) offset = table.changes[i][1];
+      var local = new Date(t + offset * 60000);
+      return { day: (local.getUTCDay() + 6) % 7, minutes: local.getUTCHours() * 60 + local.getUTCMinutes() };
+    }
+    return zonedNowByIntl(data.timezone, now);
+  }
+  function zonedNowByIntl(timezone, now) {
     var parts = {};
     new Intl.DateTimeFormat('en-GB', {
       timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'
@@ -35,7 +51,7 @@
     return Number(bits[0]) * 60 + Number(bits[1]);
   }
   function openStatus(data, now) {
-    var here = zonedNow(data.timezone, now);
+    var here = zonedNow(data, now);
     var i, d, slot;
     for (i = 0; i < data.hours.length; i++) {
       slot = data.hours[i];
@@ -92,7 +108,9 @@
     button.onclick = function () {
       switching = true;
       button.disabled = true;
-      worker.postMessage({ type: 'skip-waiting' });
+      // Another tab may have switched already: then this tab only has to reload.
+      if (worker.state === 'activated' || worker.state === 'redundant') window.location.reload();
+      else worker.postMessage({ type: 'skip-waiting' });
     };
   }
   function watch(registration) {
@@ -109,13 +127,24 @@
   }
   function askForOfflineCopy() {
     navigator.serviceWorker.ready.then(function (registration) {
+      var worker = registration.active;
       var channel = new MessageChannel();
+      function announce(locale) {
+        document.documentElement.dataset.offlineReady = locale;
+        document.getElementById('offline-status').textContent = body.dataset.labelOfflineReady;
+      }
       channel.port1.onmessage = function (event) {
         if (!event.data.ok) return;
-        document.documentElement.dataset.offlineReady = event.data.locale;
-        document.getElementById('offline-status').textContent = body.dataset.labelOfflineReady;
+        // Say "ready" once the worker also controls this page (it claims it on this message).
+        if (navigator.serviceWorker.controller) return announce(event.data.locale);
+        navigator.serviceWorker.addEventListener('controllerchange', function () {
+          announce(event.data.locale);
+        }, { once: true });
       };
-      registration.active.postMessage({ type: 'precache', locale: lang }, [channel.port2]);
+      worker.postMessage({ type: 'precache', locale: lang }, [channel.port2]);
+      // Opening the app sends any concern waiting in the outbox (the worker holds that code,
+      // so guidance pages stay light).
+      worker.postMessage({ type: 'sync-outbox' });
     });
   }
 

@@ -78,6 +78,13 @@ def locked(folder: str | Path, name: str = "write") -> Iterator[None]:
     """Hold a cross-process lock on `folder` (several server workers may write at once)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    lock = FileLock(str(folder / f".{name}.lock"), timeout=LOCK_TIMEOUT_SECONDS, mode=FILE_MODE)
+    # A short poll: writes hold the lock for milliseconds, and filelock's default 50 ms
+    # wait between tries would dominate the latency of every sync under load.
+    lock = FileLock(
+        str(folder / f".{name}.lock"),
+        timeout=LOCK_TIMEOUT_SECONDS,
+        mode=FILE_MODE,
+        poll_interval=0.002,
+    )
     with lock:
         yield

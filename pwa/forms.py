@@ -1,0 +1,190 @@
+"""The concern form: one class validates the HTML post (no JavaScript) and the JSON sync."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import BooleanField, EmailField, RadioField, StringField, TelField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from .validators import (
+    PUPIL_REF_MAX,
+    MaxLength,
+    choice_checks,
+    e164_phone,
+    email_address,
+    normalise_text,
+    plain_text,
+    pupil_reference,
+    strip,
+    text_checks,
+)
+
+TEXT_KEYS = (
+    "kind",
+    "school",
+    "reporter_name",
+    "reporter_role",
+    "reporter_phone",
+    "reporter_email",
+    "pupil_ref",
+    "pupil_grade",
+    "need",
+    "assessment",
+    "steps_taken",
+    "missing_info",
+)
+BOOL_KEYS = ("clb_informed", "talked_with_pupil", "talked_with_parents", "urgent")
+API_KEYS = TEXT_KEYS + BOOL_KEYS
+
+
+class ConcernForm(FlaskForm):
+    """A concern for the CMP: an information consult (a question) or a registration."""
+
+    KINDS = [
+        SelectChoice("consult", _l("Ask a question (information consult)")),
+        SelectChoice("registration", _l("Register a pupil with the CMP (registration)")),
+    ]
+    ROLES = [
+        SelectChoice("teacher", _l("Teacher")),
+        SelectChoice("clb", _l("CLB (anchor)")),
+        SelectChoice("school_leader", _l("School leadership")),
+        SelectChoice("other", _l("Other")),
+    ]
+    ASSESSMENTS = [
+        SelectChoice("radicalisation", _l("Radicalisation")),
+        SelectChoice("polarisation", _l("Polarisation")),
+        SelectChoice("broader", _l("A broader problem")),
+        SelectChoice("unsure", _l("I don't know yet")),
+    ]
+
+    kind = RadioField(
+        _l("What do you want to do?"),
+        choices=KINDS,
+        validators=choice_checks(KINDS, _l("Choose a question or a registration.")),
+        validate_choice=False,
+    )
+    school = StringField(
+        _l("School"),
+        filters=[strip],
+        validators=text_checks(200, _l("Enter the name of the school.")),
+    )
+    reporter_name = StringField(
+        _l("Your name"),
+        filters=[strip],
+        validators=text_checks(120, _l("Enter your name.")),
+    )
+    reporter_role = RadioField(
+        _l("Your role"), choices=ROLES, validators=choice_checks(ROLES), validate_choice=False
+    )
+    reporter_phone = TelField(
+        _l("Your phone number"),
+        description=_l("The CMP calls you back on this number."),
+        filters=[strip],
+        validators=[*text_checks(32, _l("Enter a phone number.")), e164_phone],
+    )
+    reporter_email = EmailField(
+        _l("Your e-mail address (optional)"),
+        filters=[strip],
+        validators=[*text_checks(254), email_address],
+    )
+    clb_informed = BooleanField(
+        _l("The school's CLB anchor knows about this concern"),
+        description=_l("The flow's first step: contact the CLB anchor of the school first."),
+    )
+    pupil_ref = StringField(
+        _l("Pupil: initials or a pseudonym"),
+        description=_l(
+            "At most 12 characters, for example J.P. or Pupil A. Never the pupil's full name: "
+            "a lost phone must not reveal who it is. Needed for a registration."
+        ),
+        filters=[strip],
+        validators=[pupil_reference, plain_text(False), MaxLength(PUPIL_REF_MAX)],
+    )
+    pupil_grade = StringField(
+        _l("Year or class (optional)"), filters=[strip], validators=text_checks(40)
+    )
+    need = TextAreaField(
+        _l("Why do you contact the CMP now?"),
+        description=_l(
+            "What worries you, and what do you need from the CMP? "
+            "Do not write the pupil's full name."
+        ),
+        filters=[normalise_text],
+        validators=text_checks(5000, _l("Describe why you contact the CMP."), multiline=True),
+    )
+    assessment = RadioField(
+        _l("Is it about radicalisation?"),
+        choices=ASSESSMENTS,
+        validators=choice_checks(ASSESSMENTS),
+        validate_choice=False,
+    )
+    steps_taken = TextAreaField(
+        _l("Which steps have already been taken?"),
+        filters=[normalise_text],
+        validators=text_checks(3000, multiline=True),
+    )
+    talked_with_pupil = BooleanField(_l("Someone has talked with the pupil"))
+    talked_with_parents = BooleanField(_l("Someone has talked with the parents"))
+    missing_info = TextAreaField(
+        _l("Which information is still missing?"),
+        description=_l("To assess the situation or to give advice."),
+        filters=[normalise_text],
+        validators=text_checks(3000, multiline=True),
+    )
+    urgent = BooleanField(
+        _l("There is acute danger"),
+        description=_l("Call 112 now. Sending this form never replaces a phone call."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.json_problems: dict[str, list] = {}
+
+    @classmethod
+    def from_json(cls, payload: dict) -> "ConcernForm":
+        """A form filled from a JSON sync body; type and unknown-key problems become errors.
+
+        JSON values go through the same form-data path as an HTML post, so both are
+        validated and normalised identically. Booleans must be real JSON booleans.
+        """
+        problems: dict[str, list] = {}
+        formdata = MultiDict()
+        for key, value in payload.items():
+            if key not in API_KEYS:
+                problems[str(key)] = [_l("Unknown field.")]
+            elif key in BOOL_KEYS:
+                if not isinstance(value, bool):
+                    problems[key] = [_l("Must be true or false.")]
+                elif value:
+                    formdata[key] = "y"
+            elif value is None:
+                continue
+            elif not isinstance(value, str):
+                problems[key] = [_l("Must be text.")]
+            else:
+                formdata[key] = value
+        # CSRF for the API is checked on the X-CSRFToken header by CSRFProtect.
+        form = cls(formdata=formdata, meta={"csrf": False})
+        form.json_problems = problems
+        return form
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for key, messages in self.json_problems.items():
+            if key in self._fields:
+                self._fields[key].errors = list(messages)
+        return valid and not self.json_problems
+
+    def error_messages(self) -> dict[str, list[str]]:
+        """Every problem by API key, as plain (translated) strings."""
+        found = {key: [str(m) for m in messages] for key, messages in self.json_problems.items()}
+        for key in API_KEYS:
+            if self[key].errors and key not in found:
+                found[key] = [str(message) for message in self[key].errors]
+        return found
+
+    def concern_fields(self) -> dict:
+        """The validated, normalised values by API key; empty optional texts are None."""
+        values = {key: self[key].data or None for key in TEXT_KEYS}
+        values.update({key: bool(self[key].data) for key in BOOL_KEYS})
+        return values

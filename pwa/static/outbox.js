@@ -1,0 +1,174 @@
+/* The outbox: sends waiting concerns to the server one at a time, exactly once.
+ *
+ * Shared by the pages and the service worker (Background Sync), like drafts-db.js. Exactly
+ * once rests on two things: the Idempotency-Key (the draft's id) makes a retry after a lost
+ * answer harmless, and one lock across tabs and the worker means only one sync runs at all.
+ */
+(function (scope) {
+  'use strict';
+  var Drafts = scope.WegwijzerDrafts;
+  var LOCK_NAME = 'wegwijzer-sync';
+  var LEASE_MS = 60000;
+  var CHANNEL = 'wegwijzer-concerns';
+  var SYNC_TAG = 'wegwijzer-outbox';
+
+  /* Tell every open page (and tab) that the concerns changed, so they redraw. */
+  function announce() {
+    if (typeof BroadcastChannel === 'undefined') return;
+    var channel = new BroadcastChannel(CHANNEL);
+    channel.postMessage({ type: 'changed' });
+    channel.close();
+  }
+
+  async function readJson(response) {
+    try { return await response.json(); } catch (error) { return null; }
+  }
+
+  async function freshToken() {
+    // A new token right before each POST: a concern queued for days still goes through.
+    var response = await fetch('/api/csrf', {
+      credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' }
+    });
+    var body = response.ok ? await readJson(response) : null;
+    if (!body || typeof body.csrf_token !== 'string') return null;
+    return body.csrf_token;
+  }
+
+  function post(draft, token) {
+    return fetch('/api/concerns', {
+      method: 'POST',
+      credentials: 'same-origin',
+      cache: 'no-store',
+      // The pages say no-referrer; over HTTPS the CSRF check wants the origin (no path).
+      referrerPolicy: 'strict-origin',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        'Accept-Language': draft.lang || 'nl',
+        'X-CSRFToken': token,
+        'Idempotency-Key': draft.id
+      },
+      body: JSON.stringify(draft.fields || {})
+    });
+  }
+
+  function isCsrfError(body) {
+    return Boolean(body) && /csrf/i.test(JSON.stringify(body));
+  }
+
+  function isReceiptFor(draft, body) {
+    // A Wi-Fi login page can answer 200 too: only the server's own receipt counts.
+    return Boolean(body) && body.id === draft.id && typeof body.reference === 'string' &&
+      typeof body.receipt_token === 'string';
+  }
+
+  /* One concern: 'sent', 'rejected', 'unreachable' (stop the pass) or 'kept' (try later). */
+  async function sendOne(draft) {
+    for (var attempt = 0; attempt < 2; attempt++) {
+      var token = await freshToken();
+      if (!token) return 'unreachable';
+      var response = await post(draft, token);
+      var body = await readJson(response);
+      if (response.status === 200 || response.status === 201) {
+        if (!isReceiptFor(draft, body)) return 'unreachable';
+        await Drafts.markSent(draft.id, body);
+        return 'sent';
+      }
+      if (response.status === 422 && body) {
+        var errors = body.errors || { '': [body.error || String(response.status)] };
+        await Drafts.markRejected(draft.id, errors);
+        return 'rejected';
+      }
+      if (response.status === 400 && isCsrfError(body) && attempt === 0) continue;
+      return response.status >= 500 ? 'unreachable' : 'kept';
+    }
+    return 'kept';
+  }
+
+  /* One pass over the outbox, oldest first. */
+  async function runPass() {
+    var outcome = { sent: 0, rejected: 0, waiting: 0, unreachable: false };
+    var drafts = await Drafts.listDrafts();
+    var waiting = drafts.filter(function (d) { return d.state === 'waiting'; })
+      .sort(function (a, b) { return (a.queued_at || '').localeCompare(b.queued_at || ''); });
+    if (!waiting.length) return outcome;
+    for (var i = 0; i < waiting.length; i++) {
+      var result;
+      try {
+        result = await sendOne(waiting[i]);
+      } catch (error) {
+        result = 'unreachable'; // fetch failed: no network, or the server is down
+      }
+      if (result === 'sent') outcome.sent++;
+      if (result === 'rejected') outcome.rejected++;
+      if (result !== 'unreachable' && result !== 'kept') announce();
+      if (result === 'unreachable') { outcome.unreachable = true; break; }
+    }
+    drafts = await Drafts.listDrafts();
+    outcome.waiting = drafts.filter(function (d) { return d.state === 'waiting'; }).length;
+    await Drafts.putMeta({
+      name: 'last-sync', at: new Date().toISOString(), unreachable: outcome.unreachable,
+      waiting: outcome.waiting
+    });
+    announce();
+    return outcome;
+  }
+
+  /* Sync unless a sync already runs here, in another tab or in the service worker. */
+  async function sync() {
+    if (scope.navigator && navigator.locks && navigator.locks.request) {
+      return navigator.locks.request(LOCK_NAME, { ifAvailable: true }, function (lock) {
+        return lock ? runPass() : { busy: true };
+      });
+    }
+    var owner = Drafts.newId();
+    if (!(await Drafts.takeLease(owner, LEASE_MS))) return { busy: true };
+    try {
+      return await runPass();
+    } finally {
+      await Drafts.releaseLease(owner);
+    }
+  }
+
+  /* Ask the server how each sent concern is getting on (status and follow-up agreement). */
+  async function refreshReceipts(lang) {
+    var receipts = await Drafts.listReceipts();
+    for (var i = 0; i < receipts.length; i++) {
+      var receipt = receipts[i];
+      var response;
+      try {
+        response = await fetch('/api/receipts/' + encodeURIComponent(receipt.reference), {
+          credentials: 'same-origin',
+          cache: 'no-store',
+          headers: {
+            Accept: 'application/json',
+            'Accept-Language': lang,
+            'X-Receipt-Token': receipt.receipt_token
+          }
+        });
+      } catch (error) {
+        return false; // offline: keep what we last knew
+      }
+      var body = await readJson(response);
+      var checked = new Date().toISOString();
+      if (response.ok && body && body.reference === receipt.reference) {
+        await Drafts.updateReceipt(receipt.id, {
+          status: body.status, updated_at: body.updated_at, follow_up: body.follow_up || null,
+          checked_at: checked, unknown: false
+        });
+      } else if (response.status === 404) {
+        await Drafts.updateReceipt(receipt.id, { checked_at: checked, unknown: true });
+      }
+    }
+    if (receipts.length) announce();
+    return true;
+  }
+
+  scope.WegwijzerOutbox = {
+    CHANNEL: CHANNEL,
+    SYNC_TAG: SYNC_TAG,
+    announce: announce,
+    sync: sync,
+    refreshReceipts: refreshReceipts
+  };
+})(self);

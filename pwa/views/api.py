@@ -1,0 +1,145 @@
+"""The sync API the device uses: a CSRF token, sending a concern once, reading its receipt.
+
+POST /api/concerns answers, checked in this order:
+- 400 {"error": "csrf_failed"}: missing or bad X-CSRFToken (checked first, by CSRFProtect)
+- 415 {"error": "unsupported_media_type"}: Content-Type is not JSON
+- 400 {"error": "idempotency_key_missing" | "idempotency_key_invalid"}: not a UUID v4
+- 413 {"error": "request_entity_too_large"}: body over 64 KiB
+- 400 {"error": "malformed_json"}: not parseable (syntax, encoding, absurd numbers)
+- 422 {"errors": {"_body": [...]}}: JSON but not an object
+- 200 receipt: this key is stored with this body already (before validation, see below)
+- 422 {"error": "idempotency_key_reused"}: this key is stored with another body
+- 422 {"errors": {"field": ["message", ...]}}: invalid, unknown or mistyped fields
+- 201 {"id", "reference", "receipt_token", "status", "received_at"}: stored now
+- 503 {"error": "busy"} + Retry-After: the storage lock timed out; nothing stored
+
+Error messages for fields come in the request's language: `?lang=nl|fr|en` when given,
+else the best match for Accept-Language, else Dutch. Nothing about a concern's contents
+is ever logged.
+"""
+
+import json
+
+from filelock import Timeout
+from flask import Blueprint, current_app, g, jsonify, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError, generate_csrf
+from werkzeug.exceptions import HTTPException
+
+from ..forms import ConcernForm
+from ..guidance import LOCALES
+from ..storage.concerns import (
+    IdempotencyKeyReused,
+    body_hash,
+    existing_receipt,
+    get_receipt,
+    is_concern_id,
+    save_concern,
+)
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def error(status: int, code: str, **extra):
+    return jsonify(error=code, **extra), status
+
+
+@bp.before_request
+def choose_language():
+    requested = request.args.get("lang")
+    g.lang = requested if requested in LOCALES else request.accept_languages.best_match(LOCALES)
+    g.lang = g.lang or "nl"
+
+
+@bp.errorhandler(CSRFError)
+def csrf_failed(exc: CSRFError):
+    # The device fetches a fresh token (GET /api/csrf) and tries again.
+    return error(400, "csrf_failed", message=exc.description)
+
+
+@bp.app_errorhandler(HTTPException)
+def json_errors_for_the_api(exc: HTTPException):
+    """413, 404, 405... as JSON under /api/; every other page keeps Flask's own answer."""
+    if not request.path.startswith("/api/"):
+        return exc
+    code = (exc.name or "error").lower().replace(" ", "_")
+    return error(exc.code or 500, code)
+
+
+@bp.get("/csrf")
+def csrf_token():
+    """A fresh CSRF token; the device fetches one right before each sync."""
+    return jsonify(csrf_token=generate_csrf())
+
+
+def _idempotency_key() -> tuple[str | None, str | None]:
+    """(key, problem): the key is a UUID v4 made on the device, stored in lower case."""
+    raw = request.headers.get("Idempotency-Key")
+    if not raw:
+        return None, "idempotency_key_missing"
+    key = raw.strip().lower()
+    return (key, None) if is_concern_id(key) else (None, "idempotency_key_invalid")
+
+
+def _json_body():
+    """The parsed body, or None when it is not valid JSON (any encoding problem included)."""
+    raw = request.get_data(cache=False)  # over 64 KiB: werkzeug raises 413 here
+    try:
+        return True, json.loads(raw)
+    except (ValueError, RecursionError):  # bad JSON, bad UTF-8, a 5,000-digit number, deep nesting
+        return False, None
+
+
+@bp.post("/concerns")
+def create_concern():
+    """Store a concern exactly once (statuses: see the module docstring)."""
+    if not request.is_json:
+        return error(415, "unsupported_media_type")
+    key, problem = _idempotency_key()
+    if problem:
+        return error(400, problem)
+    parsed, payload = _json_body()
+    if not parsed:
+        return error(400, "malformed_json")
+    if not isinstance(payload, dict):
+        return jsonify(errors={"_body": [_("Send the concern as a JSON object.")]}), 422
+
+    data_dir = current_app.config["DATA_DIR"]
+    secret = current_app.config["SECRET_KEY"]
+    digest = body_hash(payload)
+    try:
+        # A retry of a stored concern is answered before validation: a rule changed by a
+        # deploy in between must not reject a concern the CMP already has.
+        receipt = existing_receipt(data_dir, key, digest, secret)
+        if receipt is not None:
+            return jsonify(receipt), 200
+        form = ConcernForm.from_json(payload)
+        if not form.validate():
+            return jsonify(errors=form.error_messages()), 422
+        receipt, created = save_concern(
+            data_dir, key, form.concern_fields(), digest, secret, locale=g.lang
+        )
+    except IdempotencyKeyReused:
+        return error(422, "idempotency_key_reused")
+    except Timeout:
+        # Another worker held the lock for too long: nothing was stored, try again later.
+        return jsonify(error="busy"), 503, {"Retry-After": "5"}
+    return jsonify(receipt), 201 if created else 200
+
+
+# One body for every "not found", so a wrong token cannot tell that a reference exists.
+NOT_FOUND = {"error": "not_found"}
+
+
+@bp.get("/receipts/<reference>")
+def receipt(reference: str):
+    """The status and follow-up the CMP shares with the reporter, for the right token only."""
+    found = get_receipt(
+        current_app.config["DATA_DIR"],
+        reference,
+        request.headers.get("X-Receipt-Token", ""),
+        current_app.config["SECRET_KEY"],
+    )
+    if found is None:
+        return jsonify(NOT_FOUND), 404
+    return jsonify(found)
