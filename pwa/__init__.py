@@ -1,6 +1,7 @@
 """Wegwijzer: what to do, in which order and whom to call when a pupil may be radicalising."""
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config, i18n, offline, security
 from .extensions import compress, csrf
@@ -11,6 +12,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app; runs with no configuration (see config.py)."""
     app = Flask(__name__, instance_relative_config=True)
     config.configure(app, test_config)
+    if app.config["PROXY_COUNT"]:
+        # Behind a reverse proxy, trust its X-Forwarded-* headers, so per-address sign-in
+        # throttling sees the real client and not the proxy.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     # Broken content stops the start with a message naming the file and item:
     # better no app than an app with a wrong phone number.
@@ -21,9 +27,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
 
-    from .views import public
+    from . import cli
+    from .views import api, concern_pages, public, staff  # noqa: F401 (concern_pages adds routes)
 
     app.register_blueprint(public.bp)
     app.register_blueprint(public.pages)
+    app.register_blueprint(api.bp)
+    staff.init_app(app)  # the CMP workspace under /staff/ (and its session cookie rules)
+    cli.init_app(app)
     offline.init_app(app)
     return app

@@ -41,8 +41,21 @@ def configure(app: Flask, test_config: dict | None) -> None:
         BABEL_DEFAULT_TIMEZONE="Europe/Brussels",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # None = automatic: Secure everywhere except plain local development on loopback
+        # (see pwa/views/staff/cookies.py); WEGWIJZER_SESSION_COOKIE_SECURE=true forces it.
+        SESSION_COOKIE_SECURE=None,
+        # Staff are signed out after this many minutes without activity.
+        STAFF_IDLE_MINUTES=30,
+        # `flask purge` deletes concerns closed longer ago than this (two school years).
+        RETENTION_DAYS=730,
+        # Number of reverse proxies in front of the app (0: clients connect directly).
+        PROXY_COUNT=0,
         MAX_CONTENT_LENGTH=64 * 1024,
         WTF_CSRF_TIME_LIMIT=None,
+        # Flask-WTF's HTTPS check wants a Referer header, but every page sends
+        # Referrer-Policy: no-referrer. The CSRF token and the SameSite=Lax session cookie
+        # protect the forms; without this, no form could be posted over HTTPS.
+        WTF_CSRF_SSL_STRICT=False,
         COMPRESS_MIMETYPES=[
             "text/html",
             "text/css",

@@ -1,0 +1,117 @@
+"""The CMP staff workspace under /staff/: one blueprint, signed in with password and TOTP.
+
+Every request passes `guard()`: anonymous visitors only reach the sign-in page, and a
+password without the second factor only reaches the TOTP steps.
+"""
+
+import datetime as dt
+
+from flask import Blueprint, Flask, current_app, g, redirect, request, session, url_for
+
+from ...guidance import LOCALES
+from ...i18n import LANGUAGE_NAMES
+from ...storage import staff
+from . import cookies
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+# Reachable without signing in.
+OPEN_ENDPOINTS = {"staff.login"}
+# Reachable with a password but no second factor yet (and only then).
+SECOND_FACTOR_ENDPOINTS = {"staff.totp_setup", "staff.totp_verify"}
+ANY_SIGNED_IN = {"staff.logout"}
+
+
+def now() -> dt.datetime:
+    """The current time; tests may set STAFF_CLOCK to a callable to move time."""
+    clock = current_app.config.get("STAFF_CLOCK")
+    return clock() if clock else dt.datetime.now(dt.UTC)
+
+
+def data_dir() -> str:
+    return current_app.config["DATA_DIR"]
+
+
+def sign_out() -> None:
+    """End the server-side session, so any copy of the cookie stops working too."""
+    state = session.get("staff") or {}
+    if state.get("email") and state.get("sid"):
+        staff.end_session(data_dir(), state["email"], state["sid"])
+    session.clear()
+
+
+def _load_signed_in() -> tuple[str | None, dict | None]:
+    """The stage ('password' or 'full') and account of this request's valid session."""
+    state = session.get("staff")
+    if not state:
+        return None, None
+    account = staff.get_account(data_dir(), state.get("email", ""))
+    moment = now()
+    idle = dt.timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"])
+    last_seen = dt.datetime.fromtimestamp(state.get("seen", 0), dt.UTC)
+    if not staff.session_is_valid(account, state.get("sid"), moment) or moment - last_seen > idle:
+        sign_out()
+        g.staff_expired = True
+        return None, None
+    state["seen"] = moment.timestamp()
+    session["staff"] = state
+    return state.get("stage"), account
+
+
+def _second_factor_step(account: dict) -> str:
+    return "staff.totp_verify" if account["totp_confirmed"] else "staff.totp_setup"
+
+
+@bp.before_request
+def guard():
+    stage, account = _load_signed_in()
+    g.staff = account if stage == "full" else None
+    g.lang = _staff_locale(account)
+    endpoint = request.endpoint
+    if endpoint in OPEN_ENDPOINTS:
+        return None
+    if stage is None:
+        return redirect(url_for("staff.login"))
+    if endpoint in ANY_SIGNED_IN:
+        return None
+    step = _second_factor_step(account)
+    if stage == "password":
+        return None if endpoint == step else redirect(url_for(step))
+    if endpoint in SECOND_FACTOR_ENDPOINTS:
+        return redirect(url_for("staff.inbox"))
+    return None
+
+
+def _staff_locale(account: dict | None) -> str:
+    """The staff member's chosen language, else the browser's; the CMP works in Dutch."""
+    if account and account.get("locale") in LOCALES:
+        return account["locale"]
+    return request.accept_languages.best_match(LOCALES) or "nl"
+
+
+@bp.context_processor
+def staff_helpers():
+    return {
+        "lang": g.get("lang", "nl"),
+        "languages": LANGUAGE_NAMES,
+        "staff_account": g.get("staff"),
+        "t": lambda text: text(g.get("lang", "nl")),
+    }
+
+
+def start_signed_in_session(email: str, stage: str) -> None:
+    """A fresh session (no fixation): new server-side id, stage, and activity time."""
+    sign_out()
+    session["staff"] = {
+        "email": email,
+        "sid": staff.start_session(data_dir(), email, now()),
+        "stage": stage,
+        "seen": now().timestamp(),
+    }
+
+
+def init_app(app: Flask) -> None:
+    from . import admin, auth, cases  # noqa: F401  (the routes register themselves on bp)
+
+    cookies.init_app(app)
+    app.register_blueprint(bp)
