@@ -32,18 +32,12 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script: make scripts.chromium importable
+from scripts.chromium import CHROMIUM_ARGS as BROWSER_FLAGS  # noqa: E402
+
 LIGHTHOUSE = ROOT / "bench" / ".lighthouse" / "node_modules" / "lighthouse" / "cli" / "index.js"
-# The same flags as the browser tests (tests/browser/conftest.py), plus headless.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--headless=new",
-]
+# The same flags as the browser tests, plus headless.
+CHROMIUM_ARGS = [*BROWSER_FLAGS, "--headless=new"]
 DEFAULT_PAGES = ["/nl/antwerpen/", "/nl/", "/fr/contacts/", "/en/nederland/", "/nl/about/"]
 
 

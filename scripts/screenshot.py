@@ -6,21 +6,14 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
+from scripts.chromium import CHROMIUM_ARGS  # noqa: E402
 
 
 def main(urls: list[str], out: Path = Path("test-artifacts")) -> None:
     out.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
         for scheme in ("light", "dark"):
             page = browser.new_page(
                 viewport={"width": 390, "height": 844}, color_scheme=scheme, device_scale_factor=1

@@ -52,6 +52,8 @@ def test_antwerp_flow_lists_the_steps_in_order(client):
     # The four clarification questions are a checklist to tick off.
     assert html.count('data-prepare="clarification-') == 4
     assert "Sociale Interventie" in html and "politie" in html
+    # From the flow, the teacher can write the concern down (offline too).
+    assert 'class="write-down-link" href="/nl/concerns/new"' in html
 
 
 def test_antwerp_numbers_are_tap_to_dial_in_local_form(client):

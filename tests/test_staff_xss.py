@@ -2,22 +2,10 @@
 
 from html.parser import HTMLParser
 
+from pwa.forms import TEXT_KEYS as TEXT_FIELDS
+
 PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'><b onmouseover=alert(3)>x"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;"
-TEXT_FIELDS = [
-    "kind",
-    "school",
-    "reporter_name",
-    "reporter_role",
-    "reporter_phone",
-    "reporter_email",
-    "pupil_ref",
-    "pupil_grade",
-    "need",
-    "assessment",
-    "steps_taken",
-    "missing_info",
-]
 
 
 class ActiveContent(HTMLParser):

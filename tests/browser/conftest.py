@@ -13,16 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from scripts.chromium import CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PHONE = {"width": 390, "height": 844}
 LANGS = ("nl", "fr", "en")
 # Every guidance page, under /<lang>/ (the home page is the situation chooser).
