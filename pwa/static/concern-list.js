@@ -142,10 +142,12 @@
     fill('waiting', waiting.sort(newestFirst('queued_at')).reverse().map(draftItem));
     fill('sent', found[1].sort(newestFirst('received_at')).map(receiptItem));
     document.getElementById('concern-empty').hidden = drafts.length + found[1].length > 0;
-    bar.hidden = waiting.length === 0 && !C.sync.running;
+    bar.hidden = waiting.length === 0; // a sync with nothing waiting shows nothing (no shift)
     sendNow.disabled = C.sync.running;
     var text = describeSync(waiting.length, found[2]);
     if (syncStatus.textContent !== text) syncStatus.textContent = text;
+    // The storage note (below the lists) may show only now, so it never pushes them down.
+    document.querySelector('.concern-area').classList.add('is-drawn');
   }
 
   function refreshReceipts() {

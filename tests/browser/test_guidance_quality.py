@@ -126,3 +126,20 @@ def test_nothing_shifts_while_the_page_fills_in(live_server, browser, service_wo
             shifts[path] = shift
     context.close()
     assert not shifts
+
+
+def test_the_concern_pages_do_not_shift_while_this_phones_concerns_load(live_server, browser):
+    """The list is drawn from IndexedDB after load; the storage note and lists move nothing."""
+    context = browser.new_context(viewport=PHONE, locale="nl-BE", service_workers="allow")
+    context.add_init_script(RECORD_LAYOUT_SHIFTS)
+    page = context.new_page()
+    shifts = {}
+    for path in ["/nl/concerns/", "/nl/concerns/new", "/fr/concerns/"]:
+        page.goto(live_server.url + path)
+        if path.endswith("concerns/"):
+            page.wait_for_selector(".concern-area.is-drawn", state="attached")
+        page.wait_for_timeout(300)  # the persistence check and the first sync settle
+        if shift := page.evaluate("window.__layoutShift"):
+            shifts[path] = shift
+    context.close()
+    assert not shifts
