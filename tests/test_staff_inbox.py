@@ -228,3 +228,10 @@ def test_the_audit_log_is_only_ever_appended_to(staff_app):
         handle.write(b'{"at": "cut short')  # a crash in the middle of an append
     audit.record(data_dir, "c", "delete", "CMP-2026-0001")
     assert [e["who"] for e in audit.read_entries(data_dir)] == ["c", "b", "a"]
+
+
+def test_the_reporter_can_be_called_back_with_one_tap(signed_in, make_concern):
+    client = signed_in()
+    receipt = make_concern(reporter_phone="+32470123456")
+    html = client.get(f"/staff/concerns/{receipt['id']}").get_data(as_text=True)
+    assert '<a class="call-back" href="tel:+32470123456">+32470123456</a>' in html
