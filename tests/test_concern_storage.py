@@ -200,3 +200,20 @@ def test_only_a_uuid4_is_a_key(tmp_path, key):
         save(tmp_path, key=key)
     assert get_concern(tmp_path, key) is None
     assert delete_concern(tmp_path, key) is False
+
+
+def test_the_listing_sees_every_change_made_since_the_last_listing(tmp_path):
+    """list_concerns caches unchanged files; an update, a new concern and a deletion all show."""
+    first, _ = save_concern(tmp_path, str(uuid.uuid4()), FIELDS, "a", SECRET, "nl")
+    assert [r["status"] for r in list_concerns(tmp_path)] == ["received"]
+    update_concern(tmp_path, first["id"], lambda record: record.update(status="clarification"))
+    second, _ = save_concern(tmp_path, str(uuid.uuid4()), FIELDS, "b", SECRET, "nl")
+    listed = list_concerns(tmp_path)
+    assert {r["id"]: r["status"] for r in listed} == {
+        first["id"]: "clarification",
+        second["id"]: "received",
+    }
+    listed[0]["status"] = "changed by a caller"
+    assert "changed by a caller" not in [r["status"] for r in list_concerns(tmp_path)]
+    delete_concern(tmp_path, first["id"])
+    assert [r["id"] for r in list_concerns(tmp_path)] == [second["id"]]

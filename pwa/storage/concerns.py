@@ -217,12 +217,34 @@ def _newest_first(record: dict) -> tuple:
     return record.get("received_at", ""), year, number
 
 
+# Parsed concern files by path, with the stat they were read at. The inbox lists every
+# concern on each view; an atomic replace changes the inode, so a changed file is re-read.
+_listing_cache: dict[str, tuple[tuple, str]] = {}
+
+
 def list_concerns(data_dir) -> list[dict]:
-    """Every stored concern, newest first."""
-    records = []
-    for path in _folder(data_dir).glob("*.json"):
-        if is_concern_id(path.stem) and (record := _read(path)) is not None:
-            records.append(record)
+    """Every stored concern, newest first (unchanged files come from a cache)."""
+    records, seen = [], set()
+    with os.scandir(_folder(data_dir)) as entries:
+        for entry in entries:
+            name = entry.name
+            if not (name.endswith(".json") and is_concern_id(name.removesuffix(".json"))):
+                continue
+            try:
+                stat = entry.stat()
+                stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+                cached = _listing_cache.get(entry.path)
+                if cached is None or cached[0] != stamp:
+                    cached = (stamp, Path(entry.path).read_text())
+                    _listing_cache[entry.path] = cached
+            except FileNotFoundError:
+                continue  # deleted while we listed
+            seen.add(entry.path)
+            # A fresh dict per call, so a caller can never change the cached copy.
+            records.append(json.loads(cached[1])[TABLE]["1"])
+    for path in set(_listing_cache) - seen:
+        if path.startswith(str(_folder(data_dir))):
+            del _listing_cache[path]
     return sorted(records, key=_newest_first, reverse=True)
 
 
