@@ -50,14 +50,18 @@ def list_() -> None:
         click.echo(f"{account['email']}\t{account['role']}\t{state}\t{factor}")
 
 
+def _set_disabled(email: str, disabled: bool) -> None:
+    try:
+        staff.set_disabled(_data_dir(), email, disabled)
+    except staff.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @staff_cli.command("disable")
 @click.argument("email")
 def disable(email: str) -> None:
     """Stop an account from signing in, and end its open sessions."""
-    try:
-        staff.set_disabled(_data_dir(), email, True)
-    except staff.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+    _set_disabled(email, True)
     click.echo(f"Disabled {staff.normalise_email(email)}; its sessions are ended.")
 
 
@@ -65,10 +69,7 @@ def disable(email: str) -> None:
 @click.argument("email")
 def enable(email: str) -> None:
     """Let a disabled account sign in again."""
-    try:
-        staff.set_disabled(_data_dir(), email, False)
-    except staff.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+    _set_disabled(email, False)
     click.echo(f"Enabled {staff.normalise_email(email)}.")
 
 
