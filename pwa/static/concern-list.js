@@ -102,6 +102,8 @@
     var statusText = C.label('status-' + code) || receipt.status;
     var status = C.label('status', { status: statusText });
     item.appendChild(C.textElement('p', 'concern-status', status));
+    var next = C.label('next-' + code); // the next step of the flow, while one remains
+    if (next) item.appendChild(C.textElement('p', 'concern-next', next));
     if (receipt.follow_up) {
       var followUp = item.appendChild(C.textElement('div', 'follow-up'));
       followUp.appendChild(C.textElement('p', 'follow-up-title', C.label('follow-up')));

@@ -89,6 +89,10 @@ def test_a_draft_written_with_the_server_down_survives_closing_and_is_sent_once(
     assert REFERENCE.fullmatch(reference)
     expect(sent.locator(".state-badge")).to_contain_text(SENT + reference)
     expect(page.locator("#group-waiting")).to_be_hidden()
+    # What follows is the next step of the Antwerp flow.
+    expect(sent.locator(".concern-next")).to_have_text(
+        "Wat volgt: Vraagverheldering en dossieranalyse (Het CMP, samen met het CLB of de school)"
+    )
     assert needs_stored(server) == [text]
     assert list_concerns(server.data_dir)[0]["reference"] == reference
 
@@ -115,6 +119,7 @@ def test_a_draft_written_with_the_server_down_survives_closing_and_is_sent_once(
     expect(sent.locator(".follow-up-text")).to_have_text("Gesprek op school, maandag.")
     expect(sent.locator(".concern-status")).to_contain_text("opvolging afgesproken")
     expect(sent.locator(".concern-checked")).to_contain_text("Laatst nagekeken op")
+    expect(sent.locator(".concern-next")).to_have_count(0)  # the agreement is what follows
 
     server.stop()
     assert server.count("POST /api/concerns", 201) == 1
