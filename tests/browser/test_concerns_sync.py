@@ -208,15 +208,21 @@ def wait_until(page, condition, seconds: float = 10) -> None:
     raise AssertionError("condition never held")
 
 
-def test_background_sync_sends_the_outbox_with_no_concern_page_open(server, context):
+def queue_with_the_server_down(server, context, need: str) -> None:
+    """Write and send a concern while the server is down, then close the page: it waits."""
     page = context.new_page()
     page.goto(f"{server.url}/nl/concerns/new")
     wait_until_offline_ready(page, "nl")
     server.stop()
-    fill_concern(page, need="Verstuurd door de service worker.")
+    fill_concern(page, need=need)
     send(page)
     expect(page.locator("#list-waiting .concern")).to_have_count(1)
-    page.close()  # no page is left that could send it
+    page.close()
+
+
+def test_background_sync_sends_the_outbox_with_no_concern_page_open(server, context):
+    # Afterwards no page is left that could send it.
+    queue_with_the_server_down(server, context, "Verstuurd door de service worker.")
 
     # Opened while the server is still down, so the app-open sync finds it unreachable and
     # only the `sync` event below can send it.
@@ -253,14 +259,7 @@ def test_background_sync_sends_the_outbox_with_no_concern_page_open(server, cont
 
 
 def test_opening_the_app_on_a_guidance_page_sends_what_waits(server, context):
-    page = context.new_page()
-    page.goto(f"{server.url}/nl/concerns/new")
-    wait_until_offline_ready(page, "nl")
-    server.stop()
-    fill_concern(page, need="Verstuurd bij het openen van de app.")
-    send(page)
-    expect(page.locator("#list-waiting .concern")).to_have_count(1)
-    page.close()
+    queue_with_the_server_down(server, context, "Verstuurd bij het openen van de app.")
 
     server.start()
     guidance = context.new_page()  # the teacher opens the app on the Antwerp flow
