@@ -5,7 +5,9 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, EmailField, RadioField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.fields.core import UnboundField
 
+from . import vocabulary
 from .validators import (
     PUPIL_REF_MAX,
     MaxLength,
@@ -19,43 +21,18 @@ from .validators import (
     text_checks,
 )
 
-TEXT_KEYS = (
-    "kind",
-    "school",
-    "reporter_name",
-    "reporter_role",
-    "reporter_phone",
-    "reporter_email",
-    "pupil_ref",
-    "pupil_grade",
-    "need",
-    "assessment",
-    "steps_taken",
-    "missing_info",
-)
-BOOL_KEYS = ("clb_informed", "talked_with_pupil", "talked_with_parents", "urgent")
-API_KEYS = TEXT_KEYS + BOOL_KEYS
+
+def _offered(choices) -> list[SelectChoice]:
+    """The vocabulary's choices as the form offers them."""
+    return [SelectChoice(choice.value, choice.label) for choice in choices]
 
 
 class ConcernForm(FlaskForm):
     """A concern for the CMP: an information consult (a question) or a registration."""
 
-    KINDS = [
-        SelectChoice("consult", _l("Ask a question (information consult)")),
-        SelectChoice("registration", _l("Register a pupil with the CMP (registration)")),
-    ]
-    ROLES = [
-        SelectChoice("teacher", _l("Teacher")),
-        SelectChoice("clb", _l("CLB (anchor)")),
-        SelectChoice("school_leader", _l("School leadership")),
-        SelectChoice("other", _l("Other")),
-    ]
-    ASSESSMENTS = [
-        SelectChoice("radicalisation", _l("Radicalisation")),
-        SelectChoice("polarisation", _l("Polarisation")),
-        SelectChoice("broader", _l("A broader problem")),
-        SelectChoice("unsure", _l("I don't know yet")),
-    ]
+    KINDS = _offered(vocabulary.KINDS)
+    ROLES = _offered(vocabulary.ROLES)
+    ASSESSMENTS = _offered(vocabulary.ASSESSMENTS)
 
     kind = RadioField(
         _l("What do you want to do?"),
@@ -65,11 +42,13 @@ class ConcernForm(FlaskForm):
     )
     school = StringField(
         _l("School"),
+        render_kw={"autocomplete": "organization"},
         filters=[strip],
         validators=text_checks(200, _l("Enter the name of the school.")),
     )
     reporter_name = StringField(
         _l("Your name"),
+        render_kw={"autocomplete": "name"},
         filters=[strip],
         validators=text_checks(120, _l("Enter your name.")),
     )
@@ -78,12 +57,14 @@ class ConcernForm(FlaskForm):
     )
     reporter_phone = TelField(
         _l("Your phone number"),
+        render_kw={"autocomplete": "tel"},
         description=_l("The CMP calls you back on this number."),
         filters=[strip],
         validators=[*text_checks(32, _l("Enter a phone number.")), e164_phone],
     )
     reporter_email = EmailField(
         _l("Your e-mail address (optional)"),
+        render_kw={"autocomplete": "email"},
         filters=[strip],
         validators=[*text_checks(254), email_address],
     )
@@ -99,6 +80,7 @@ class ConcernForm(FlaskForm):
         ),
         filters=[strip],
         validators=[pupil_reference, plain_text(False), MaxLength(PUPIL_REF_MAX)],
+        render_kw={"autocapitalize": "characters", "spellcheck": "false"},
     )
     pupil_grade = StringField(
         _l("Year or class (optional)"), filters=[strip], validators=text_checks(40)
@@ -111,6 +93,7 @@ class ConcernForm(FlaskForm):
         ),
         filters=[normalise_text],
         validators=text_checks(5000, _l("Describe why you contact the CMP."), multiline=True),
+        render_kw={"rows": 7},
     )
     assessment = RadioField(
         _l("Is it about radicalisation?"),
@@ -188,3 +171,33 @@ class ConcernForm(FlaskForm):
         values = {key: self[key].data or None for key in TEXT_KEYS}
         values.update({key: bool(self[key].data) for key in BOOL_KEYS})
         return values
+
+
+def _declared_fields(form_class) -> dict:
+    """The form's own fields by name, in the order they are declared."""
+    unbound = [(name, value) for name, value in vars(form_class).items()]
+    unbound = [(n, v) for n, v in unbound if isinstance(v, UnboundField)]
+    return dict(sorted(unbound, key=lambda item: item[1].creation_counter))
+
+
+FIELD_TYPES = {name: field.field_class for name, field in _declared_fields(ConcernForm).items()}
+BOOL_KEYS = tuple(name for name, kind in FIELD_TYPES.items() if issubclass(kind, BooleanField))
+TEXT_KEYS = tuple(name for name in FIELD_TYPES if name not in BOOL_KEYS)
+API_KEYS = tuple(FIELD_TYPES)
+
+
+def check_vocabulary() -> None:
+    """Refuse to start when the form and the vocabulary disagree about a concern's fields."""
+    problems = []
+    if API_KEYS != vocabulary.FIELD_ORDER:
+        problems.append(f"form fields {API_KEYS} != vocabulary sections {vocabulary.FIELD_ORDER}")
+    if set(vocabulary.WORKSPACE_LABELS) != set(API_KEYS):
+        problems.append("every field needs exactly one workspace label")
+    radios = {name for name, kind in FIELD_TYPES.items() if issubclass(kind, RadioField)}
+    if radios != set(vocabulary.CHOICES):
+        problems.append(f"choice fields {sorted(radios)} != {sorted(vocabulary.CHOICES)}")
+    if problems:
+        raise RuntimeError("The concern's vocabulary is inconsistent: " + "; ".join(problems))
+
+
+check_vocabulary()

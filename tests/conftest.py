@@ -3,6 +3,7 @@
 import pytest
 
 from pwa import create_app
+from tests.samples import valid_concern
 
 
 @pytest.fixture
@@ -82,25 +83,21 @@ def make_concern(staff_app):
 
     def make(app=None, received=None, **fields):
         app = app or staff_app
-        values = {
-            "kind": "registration",
-            "school": "Sint-Jozefcollege",
-            "reporter_name": "A. Leerkracht",
-            "reporter_role": "teacher",
-            "reporter_phone": "+3233383266",
-            "reporter_email": "",
-            "clb_informed": True,
-            "pupil_ref": "JD",
-            "pupil_grade": "4",
-            "need": "Worried about remarks in class.",
-            "assessment": "unsure",
-            "steps_taken": "",
-            "talked_with_pupil": False,
-            "talked_with_parents": False,
-            "missing_info": "",
-            "urgent": False,
-            **fields,
-        }
+        # As stored after validation: the number in E.164, empty optional texts.
+        defaults = dict(
+            kind="registration",
+            school="Sint-Jozefcollege",
+            reporter_name="A. Leerkracht",
+            reporter_phone="+3233383266",
+            reporter_email="",
+            clb_informed=True,
+            pupil_ref="JD",
+            pupil_grade="4",
+            need="Worried about remarks in class.",
+            assessment="unsure",
+            steps_taken="",
+        )
+        values = valid_concern(**{**defaults, **fields})
         receipt, _ = concerns.save_concern(
             app.config["DATA_DIR"],
             str(uuid.uuid4()),

@@ -9,25 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pwa.storage.concerns import body_hash, get_concern, list_concerns, save_concern
+from tests.samples import valid_concern
 
-VALID = {
-    "kind": "registration",
-    "school": "Atheneum Antwerpen",
-    "reporter_name": "An Janssens",
-    "reporter_role": "teacher",
-    "reporter_phone": "03 338 32 66",
-    "reporter_email": "an@example.be",
-    "clb_informed": True,
-    "pupil_ref": "J.P.",
-    "pupil_grade": "4de jaar",
-    "need": "Zegt sinds kort dingen die me zorgen baren.",
-    "assessment": "unsure",
-    "steps_taken": "Gesprek met de klastitularis.",
-    "talked_with_pupil": True,
-    "talked_with_parents": False,
-    "missing_info": "",
-    "urgent": False,
-}
+VALID = valid_concern(
+    kind="registration",
+    clb_informed=True,
+    assessment="unsure",
+    talked_with_pupil=True,
+)
 
 
 @pytest.fixture

@@ -158,7 +158,7 @@ def _attempt(app, email, password, address="10.1.1.1"):
 def test_lockout_after_five_failures_for_an_account(staff_app, signed_in):
     email = signed_in().email
     clock = [dt.datetime.now(dt.UTC)]
-    staff_app.config["STAFF_CLOCK"] = lambda: clock[0]
+    staff_app.config["CLOCK"] = lambda: clock[0]
     for attempt in range(5):
         # From five different addresses: only the account's own counter can lock it.
         assert _attempt(staff_app, email, "wrong password!", f"10.0.0.{attempt}").status_code == 401
@@ -193,7 +193,7 @@ def test_wrong_codes_count_towards_the_lockout(staff_app, signed_in):
 def test_signed_out_after_thirty_idle_minutes(staff_app, signed_in):
     client = signed_in()
     clock = [dt.datetime.now(dt.UTC)]
-    staff_app.config["STAFF_CLOCK"] = lambda: clock[0]
+    staff_app.config["CLOCK"] = lambda: clock[0]
     clock[0] += dt.timedelta(minutes=29)
     assert client.get("/staff/inbox").status_code == 200  # activity: the 30 minutes restart
     clock[0] += dt.timedelta(minutes=29)

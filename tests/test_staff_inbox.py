@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyotp
 
-from pwa.storage import audit, concerns, inbox, staff
+from pwa.storage import audit, concerns, inbox, links, staff
 
 
 def references_on(html: str) -> list[str]:
@@ -169,8 +169,9 @@ def test_linked_concerns_read_as_one_chronology(staff_app, signed_in, make_conce
     assert second["reference"] in back.split('id="links"')[1]
     client.post(f"/staff/concerns/{second['id']}/unlink", data={"other": first["id"]})
     data_dir = staff_app.config["DATA_DIR"]
-    assert concerns.get_concern(data_dir, first["id"])["links"] == []
-    assert concerns.get_concern(data_dir, second["id"])["links"] == []
+    assert links.linked_ids(data_dir, first["id"]) == []
+    assert links.linked_ids(data_dir, second["id"]) == []
+    assert "Niet gekoppeld" in client.get(f"/staff/concerns/{first['id']}").get_data(as_text=True)
 
 
 def test_export_only_for_a_closed_concern_and_printable(signed_in, make_concern):

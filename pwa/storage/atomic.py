@@ -7,12 +7,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
 FILE_MODE = 0o600
 LOCK_TIMEOUT_SECONDS = 30
+
+
+class Busy(Exception):
+    """Another process held a store's lock for too long: nothing was written, try again soon."""
+
+    retry_after_seconds = 5
 
 
 def fsync_directory(folder: Path) -> None:
@@ -86,5 +92,11 @@ def locked(folder: str | Path, name: str = "write") -> Iterator[None]:
         mode=FILE_MODE,
         poll_interval=0.002,
     )
-    with lock:
+    try:
+        lock.acquire()
+    except Timeout as timeout:
+        raise Busy(folder.name) from timeout
+    try:
         yield
+    finally:
+        lock.release()

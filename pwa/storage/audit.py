@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from .atomic import FILE_MODE, locked
+from .clock import timestamp
 
 LOG_NAME = "audit.jsonl"
 
@@ -29,7 +30,7 @@ def record(
 ) -> dict:
     """Append one entry and make it durable before returning."""
     entry = {
-        "at": (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).isoformat(timespec="seconds"),
+        "at": timestamp(now),
         "who": who,
         "action": action,
         "reference": reference,

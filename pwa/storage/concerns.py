@@ -21,11 +21,12 @@ import json
 import os
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .atomic import AtomicJSONStorage, fsync_directory, locked, open_db
+from .clock import timestamp, utc_now
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 TABLE = "concern"
@@ -63,17 +64,6 @@ def _folder(data_dir) -> Path:
     folder = Path(data_dir) / "concerns"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
-
-
-def _now(now: datetime | None) -> datetime:
-    now = now or datetime.now(UTC)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)  # naive means UTC here, never the server's zone
-    return now.astimezone(UTC)
-
-
-def _timestamp(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _read(path: Path) -> dict | None:
@@ -164,7 +154,7 @@ def save_concern(
         receipt = existing_receipt(data_dir, key, body_hash, secret)
         if receipt is not None:
             return receipt, False
-        moment = _now(now)
+        moment = utc_now(now)
         reference = _reserve_reference(folder, key, moment.astimezone(BRUSSELS).year)
         record = {
             "id": key,
@@ -173,8 +163,8 @@ def save_concern(
             "fields": dict(fields),
             "locale": locale,
             "status": "received",
-            "received_at": _timestamp(moment),
-            "updated_at": _timestamp(moment),
+            "received_at": timestamp(moment),
+            "updated_at": timestamp(moment),
             "follow_up": None,
         }
         _write(path, record)
@@ -248,7 +238,9 @@ def list_concerns(data_dir) -> list[dict]:
     return sorted(records, key=_newest_first, reverse=True)
 
 
-def update_concern(data_dir, concern_id: str, change: Callable[[dict], None]) -> dict:
+def update_concern(
+    data_dir, concern_id: str, change: Callable[[dict], None], now: datetime | None = None
+) -> dict:
     """Apply `change` to the record in place and write it back atomically, under the lock.
 
     Keys the caller adds (history, workflow, links...) are kept; id, reference and
@@ -263,7 +255,7 @@ def update_concern(data_dir, concern_id: str, change: Callable[[dict], None]) ->
         change(record)
         if any(record.get(key) != value for key, value in fixed.items()):
             raise ValueError("id, reference and body_hash of a concern never change")
-        record["updated_at"] = _timestamp(_now(None))
+        record["updated_at"] = timestamp(now)
         _write(folder / f"{concern_id}.json", record)
     return record
 

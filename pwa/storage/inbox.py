@@ -8,17 +8,13 @@ import datetime as dt
 import math
 from pathlib import Path
 
-from . import audit, concerns
+from .. import vocabulary
+from . import audit, concerns, links
 from .atomic import locked
+from .clock import parse_time, timestamp, utc_now
 
-FLOW = ("received", "clarification", "case_discussion", "follow_up", "closed")
-KINDS = ("consult", "registration")
-# The part of the record each step fills in (only while the concern is at that step).
-STEP_SECTIONS = {
-    "clarification": ("clarification",),
-    "case_discussion": ("case_discussion",),
-    "follow_up": ("follow_up_options", "follow_up"),
-}
+STATUS_CODES = tuple(status.code for status in vocabulary.FLOW)
+KINDS = tuple(choice.value for choice in vocabulary.KINDS)
 MAX_TEXT = 5000
 
 
@@ -28,17 +24,6 @@ class FlowError(ValueError):
     def __init__(self, code: str):
         super().__init__(code)
         self.code = code
-
-
-def _iso(now: dt.datetime | None) -> str:
-    return (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).isoformat(timespec="seconds")
-
-
-def parse_time(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
-    moment = dt.datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def list_inbox(data_dir, status=None, kind=None, search=None, page=1, per_page=20) -> dict:
@@ -75,8 +60,8 @@ def find_by_reference(data_dir, reference: str) -> dict | None:
 
 
 def next_status(status: str) -> str | None:
-    index = FLOW.index(status)
-    return FLOW[index + 1] if index + 1 < len(FLOW) else None
+    following = vocabulary.next_status(status)
+    return following.code if following else None
 
 
 def _check_step_done(record: dict, target: str) -> None:
@@ -90,83 +75,110 @@ def _check_step_done(record: dict, target: str) -> None:
         raise FlowError("agreement_first")
 
 
-def transition(data_dir, concern_id: str, target: str, by: str, note: str = "", now=None) -> dict:
-    """Move a concern one step along the flow, recording who, when and a note."""
-    at = _iso(now)
+def step_action(
+    data_dir,
+    concern_id: str,
+    by: str,
+    *,
+    at_status: str | None = None,
+    sections: dict | None = None,
+    advance: bool = False,
+    note: str = "",
+    now=None,
+) -> dict:
+    """One staff action on the current step, written as ONE atomic update of the concern.
+
+    Saves the step's work (`sections`), then either moves on to the next status with the note,
+    or keeps the note as an internal note. `at_status` is the status the staff member saw:
+    if someone moved the concern meanwhile, nothing is changed (FlowError "not_this_step").
+    The audit entries are appended after the write: a crash in between loses an entry, never
+    half a step.
+    """
+    at = timestamp(now)
+    note = (note or "").strip()[:MAX_TEXT]
+    done: list[tuple[str, str | None]] = []
 
     def change(record):
-        if target != next_status(record.get("status", "received")):
-            raise FlowError("not_next_step")
-        _check_step_done(record, target)
-        record["status"] = target
-        record.setdefault("history", []).append(
-            {"status": target, "by": by, "at": at, "note": (note or "").strip()[:MAX_TEXT]}
-        )
-        if target == "closed":
-            record["closed_at"] = at
+        status = record.get("status", "received")
+        if at_status is not None and status != at_status:
+            raise FlowError("not_this_step")
+        if sections:
+            if set(sections) - set(vocabulary.STATUSES[status].sections):
+                raise FlowError("not_this_step")
+            record.update(sections)
+            done.append(("save:" + ",".join(sorted(sections)), None))
+        if advance:
+            target = next_status(status)
+            if target is None:
+                raise FlowError("not_next_step")
+            _check_step_done(record, target)
+            record["status"] = target
+            record.setdefault("history", []).append(
+                {"status": target, "by": by, "at": at, "note": note}
+            )
+            if target == "closed":
+                record["closed_at"] = at
+            done.append((f"status:{target}", None))
+        elif note:
+            record.setdefault("internal_notes", []).append({"by": by, "at": at, "text": note})
+            done.append(("note", None))
 
-    record = concerns.update_concern(data_dir, concern_id, change)
-    audit.record(data_dir, by, f"status:{target}", record["reference"], now=now)
+    record = concerns.update_concern(data_dir, concern_id, change, now=now)
+    for action, detail in done:
+        audit.record(data_dir, by, action, record["reference"], detail=detail, now=now)
     return record
+
+
+def transition(data_dir, concern_id: str, target: str, by: str, note: str = "", now=None) -> dict:
+    """Move a concern one step along the flow to `target`, recording who, when and a note."""
+    record = concerns.get_concern(data_dir, concern_id)
+    if record is None:
+        raise concerns.ConcernNotFound(concern_id)
+    if target != next_status(record["status"]):
+        raise FlowError("not_next_step")
+    return step_action(
+        data_dir, concern_id, by, at_status=record["status"], advance=True, note=note, now=now
+    )
 
 
 def save_step(data_dir, concern_id: str, by: str, sections: dict, now=None) -> dict:
     """Store the current step's work (answers, ticks, agreements); other steps stay as they are."""
-
-    def change(record):
-        allowed = STEP_SECTIONS.get(record.get("status"), ())
-        if not sections or set(sections) - set(allowed):
-            raise FlowError("not_this_step")
-        record.update(sections)
-
-    record = concerns.update_concern(data_dir, concern_id, change)
-    audit.record(data_dir, by, "save:" + ",".join(sorted(sections)), record["reference"], now=now)
-    return record
+    if not sections:
+        raise FlowError("not_this_step")
+    return step_action(data_dir, concern_id, by, sections=sections, now=now)
 
 
 def add_note(data_dir, concern_id: str, by: str, text: str, now=None) -> dict:
     """An internal note: for the CMP only, never part of the receipt."""
-    at = _iso(now)
-    text = (text or "").strip()[:MAX_TEXT]
-    if not text:
+    if not (text or "").strip():
         raise FlowError("empty_note")
-
-    def change(record):
-        record.setdefault("internal_notes", []).append({"by": by, "at": at, "text": text})
-
-    record = concerns.update_concern(data_dir, concern_id, change)
-    audit.record(data_dir, by, "note", record["reference"], now=now)
-    return record
+    return step_action(data_dir, concern_id, by, note=text, now=now)
 
 
 def link_concerns(data_dir, concern_id: str, other_id: str, by: str, now=None) -> None:
-    """Link two concerns about the same pupil (a staff decision), both ways."""
+    """Link two concerns about the same pupil (a staff decision), both ways in one write."""
     if concern_id == other_id:
         raise FlowError("link_self")
-    for this, other in ((concern_id, other_id), (other_id, concern_id)):
-        record = concerns.update_concern(
-            data_dir,
-            this,
-            lambda r, o=other: r.__setitem__("links", sorted(set(r.get("links", [])) | {o})),
-        )
-        audit.record(data_dir, by, "link", record["reference"], detail=other, now=now)
+    records = [concerns.get_concern(data_dir, one) for one in (concern_id, other_id)]
+    if None in records:
+        raise concerns.ConcernNotFound(concern_id if records[0] is None else other_id)
+    links.add(data_dir, concern_id, other_id)
+    for this, other in zip(records, reversed(records), strict=True):
+        audit.record(data_dir, by, "link", this["reference"], detail=other["id"], now=now)
 
 
 def unlink_concerns(data_dir, concern_id: str, other_id: str, by: str, now=None) -> None:
+    links.remove(data_dir, concern_id, other_id)
     for this, other in ((concern_id, other_id), (other_id, concern_id)):
-        if concerns.get_concern(data_dir, this) is None:
-            continue
-        record = concerns.update_concern(
-            data_dir,
-            this,
-            lambda r, o=other: r.__setitem__("links", [x for x in r.get("links", []) if x != o]),
-        )
-        audit.record(data_dir, by, "unlink", record["reference"], detail=other, now=now)
+        record = concerns.get_concern(data_dir, this)
+        if record is not None:
+            audit.record(data_dir, by, "unlink", record["reference"], detail=other, now=now)
 
 
 def linked_records(data_dir, record: dict) -> list[dict]:
     """The concerns linked to this one (those still stored)."""
-    found = (concerns.get_concern(data_dir, other) for other in record.get("links", []))
+    ids = links.linked_ids(data_dir, record["id"])
+    found = (concerns.get_concern(data_dir, other) for other in ids)
     return [other for other in found if other is not None]
 
 
@@ -186,21 +198,12 @@ def chronology(data_dir, record: dict) -> list[dict]:
 def delete(data_dir, concern_id: str, by: str, now=None, action: str = "delete") -> str | None:
     """Delete one concern for good (an admin's decision); the audit keeps the reference only."""
     record = concerns.get_concern(data_dir, concern_id)
-    if record is None:
+    if record is None or not concerns.delete_concern(data_dir, concern_id):
         return None
-    for other in record.get("links", []):
-        if concerns.get_concern(data_dir, other) is not None:
-            concerns.update_concern(
-                data_dir,
-                other,
-                lambda r: r.__setitem__(
-                    "links", [x for x in r.get("links", []) if x != concern_id]
-                ),
-            )
-    if concerns.delete_concern(data_dir, concern_id):
-        audit.record(data_dir, by, action, record["reference"], now=now)
-        return record["reference"]
-    return None
+    # After the delete: a crash in between leaves a link that reading ignores.
+    links.forget(data_dir, concern_id)
+    audit.record(data_dir, by, action, record["reference"], now=now)
+    return record["reference"]
 
 
 def purge_closed(data_dir, older_than_days: int, now=None) -> list[str]:
@@ -209,7 +212,7 @@ def purge_closed(data_dir, older_than_days: int, now=None) -> list[str]:
     Idempotent and safe to run from cron: a second run finds nothing more to delete, and the
     lock keeps two runs from working at once.
     """
-    moment = now or dt.datetime.now(dt.UTC)
+    moment = utc_now(now)
     limit = moment - dt.timedelta(days=older_than_days)
     purged = []
     with locked(Path(data_dir) / "audit", "purge"):

@@ -12,6 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 from tinydb import Query
 
 from .atomic import locked, open_db
+from .clock import parse_time, timestamp, utc_now
 
 ROLES = ("staff", "admin")
 MIN_PASSWORD_LENGTH = 12
@@ -40,14 +41,6 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def _iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
-
-
-def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or dt.datetime.now(dt.UTC)
-
-
 def check_password_rules(password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
@@ -74,7 +67,7 @@ def create_account(data_dir, email: str, password: str, role: str) -> dict:
         "sessions": {},
         "last_inbox_visit": None,
         "locale": None,
-        "created_at": _iso(_now(None)),
+        "created_at": timestamp(),
     }
     with locked(_folder(data_dir), "staff"):
         table = _accounts(data_dir)
@@ -170,7 +163,7 @@ def check_totp(data_dir, email: str, code: str, now: dt.datetime | None = None) 
     code = "".join((code or "").split())
     if not (code.isdigit() and len(code) == 6):
         return False
-    moment = _now(now)
+    moment = utc_now(now)
     accepted = {}
 
     def change(account):
@@ -197,16 +190,16 @@ def check_totp(data_dir, email: str, code: str, now: dt.datetime | None = None) 
 
 def start_session(data_dir, email: str, now: dt.datetime | None = None) -> str:
     """A new server-side session id; the cookie carries it, sign-out removes it."""
-    moment = _now(now)
+    moment = utc_now(now)
     session_id = secrets.token_urlsafe(24)
 
     def change(account):
         alive = {
             sid: started
             for sid, started in account.get("sessions", {}).items()
-            if moment - dt.datetime.fromisoformat(started) < SESSION_MAX_AGE
+            if moment - parse_time(started) < SESSION_MAX_AGE
         }
-        alive[session_id] = _iso(moment)
+        alive[session_id] = timestamp(moment)
         account["sessions"] = alive
 
     _update(data_dir, email, change)
@@ -219,7 +212,7 @@ def session_is_valid(account: dict | None, session_id: str, now: dt.datetime | N
     started = account.get("sessions", {}).get(session_id)
     if started is None:
         return False
-    return _now(now) - dt.datetime.fromisoformat(started) < SESSION_MAX_AGE
+    return utc_now(now) - parse_time(started) < SESSION_MAX_AGE
 
 
 def end_session(data_dir, email: str, session_id: str) -> None:
@@ -233,7 +226,7 @@ def mark_inbox_visit(data_dir, email: str, now: dt.datetime | None = None) -> st
 
     def change(account):
         previous["at"] = account.get("last_inbox_visit")
-        account["last_inbox_visit"] = _iso(_now(now))
+        account["last_inbox_visit"] = timestamp(now)
 
     _update(data_dir, email, change)
     return previous["at"]

@@ -20,7 +20,6 @@ is ever logged.
 
 import json
 
-from filelock import Timeout
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf
@@ -28,14 +27,8 @@ from werkzeug.exceptions import HTTPException
 
 from ..forms import ConcernForm
 from ..guidance import LOCALES
-from ..storage.concerns import (
-    IdempotencyKeyReused,
-    body_hash,
-    existing_receipt,
-    get_receipt,
-    is_concern_id,
-    save_concern,
-)
+from ..intake import RETRY_AFTER_SECONDS, Outcome, receive_concern
+from ..storage.concerns import body_hash, get_receipt, is_concern_id
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -104,27 +97,19 @@ def create_concern():
     if not isinstance(payload, dict):
         return jsonify(errors={"_body": [_("Send the concern as a JSON object.")]}), 422
 
-    data_dir = current_app.config["DATA_DIR"]
-    secret = current_app.config["SECRET_KEY"]
-    digest = body_hash(payload)
-    try:
-        # A retry of a stored concern is answered before validation: a rule changed by a
-        # deploy in between must not reject a concern the CMP already has.
-        receipt = existing_receipt(data_dir, key, digest, secret)
-        if receipt is not None:
-            return jsonify(receipt), 200
-        form = ConcernForm.from_json(payload)
-        if not form.validate():
+    form = ConcernForm.from_json(payload)
+    received = receive_concern(form, key, body_hash(payload), g.lang)
+    match received.outcome:
+        case Outcome.CREATED:
+            return jsonify(received.receipt), 201
+        case Outcome.REPLAYED:
+            return jsonify(received.receipt), 200
+        case Outcome.INVALID:
             return jsonify(errors=form.error_messages()), 422
-        receipt, created = save_concern(
-            data_dir, key, form.concern_fields(), digest, secret, locale=g.lang
-        )
-    except IdempotencyKeyReused:
-        return error(422, "idempotency_key_reused")
-    except Timeout:
-        # Another worker held the lock for too long: nothing was stored, try again later.
-        return jsonify(error="busy"), 503, {"Retry-After": "5"}
-    return jsonify(receipt), 201 if created else 200
+        case Outcome.KEY_REUSED:
+            return error(422, "idempotency_key_reused")
+        case Outcome.BUSY:
+            return jsonify(error="busy"), 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 # One body for every "not found", so a wrong token cannot tell that a reference exists.

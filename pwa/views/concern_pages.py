@@ -2,18 +2,14 @@
 
 import uuid
 
-from flask import current_app, g, render_template, request
+from flask import g, render_template, request
 from flask_wtf.csrf import CSRFError
 
+from .. import vocabulary
 from ..forms import API_KEYS, ConcernForm
+from ..intake import RETRY_AFTER_SECONDS, Outcome, receive_concern
 from ..offline import offline_page
-from ..storage.concerns import (
-    IdempotencyKeyReused,
-    body_hash,
-    existing_receipt,
-    is_concern_id,
-    save_concern,
-)
+from ..storage.concerns import body_hash, is_concern_id
 from .public import pages
 
 # Shells only: no concern is in them. JS refreshes the cached form's CSRF token before a send.
@@ -30,7 +26,13 @@ def concerns():
 def _form_page(form: ConcernForm, key: str, status: int = 200, problem: str | None = None):
     # Answers to a POST get Cache-Control: no-store in pwa/security.py: what was typed must
     # not linger in a cache (back button, proxies).
-    html = render_template("concern_form.html", form=form, idempotency_key=key, problem=problem)
+    html = render_template(
+        "concern_form.html",
+        form=form,
+        sections=vocabulary.SECTIONS,
+        idempotency_key=key,
+        problem=problem,
+    )
     return html, status
 
 
@@ -47,22 +49,24 @@ def concern_send():
     if not is_concern_id(key):
         key = str(uuid.uuid4())  # a tampered or missing key: still store the concern once
     form = ConcernForm()
-    data_dir = current_app.config["DATA_DIR"]
-    secret = current_app.config["SECRET_KEY"]
     digest = body_hash({name: request.form.getlist(name) for name in API_KEYS})
-    try:
-        receipt = existing_receipt(data_dir, key, digest, secret)
-        if receipt is None:
-            if not form.validate():
-                return _form_page(form, key, 422)
-            receipt, _created = save_concern(
-                data_dir, key, form.concern_fields(), digest, secret, locale=g.lang
+    received = receive_concern(form, key, digest, g.lang)
+    match received.outcome:
+        case Outcome.CREATED | Outcome.REPLAYED:
+            return render_template(
+                "concern_receipt.html", receipt=received.receipt, urgent=form.urgent.data
             )
-    except IdempotencyKeyReused:
-        # Back button, edit, send again: this form was already sent; start a new one.
-        form.validate()
-        return _form_page(form, str(uuid.uuid4()), 422, problem="already_sent")
-    return render_template("concern_receipt.html", receipt=receipt, urgent=form.urgent.data)
+        case Outcome.INVALID:
+            return _form_page(form, key, 422)
+        case Outcome.KEY_REUSED:
+            # Back button, edit, send again: this form was already sent; start a new one.
+            form.validate()
+            return _form_page(form, str(uuid.uuid4()), 422, problem="already_sent")
+        case Outcome.BUSY:
+            # Nothing stored: the same key again, so sending twice still makes one concern.
+            form.validate()
+            html, status = _form_page(form, key, 503, problem="busy")
+            return html, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 @pages.errorhandler(CSRFError)

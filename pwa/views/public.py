@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_babel import get_locale
 
+from .. import vocabulary
 from ..guidance import LOCALES, Contact
 from ..i18n import FORMAT_LOCALES, LANGUAGE_NAMES, best_locale
 from ..offline import offline_page
@@ -56,6 +57,7 @@ def page_helpers():
         "languages": LANGUAGE_NAMES,
         "t": lambda text: text(lang),
         "content": current_app.extensions["wegwijzer.content"],
+        "vocabulary": vocabulary,
         "hours_data": lambda contact: hours_data(contact, lang),
     }
 

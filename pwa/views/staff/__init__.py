@@ -8,6 +8,7 @@ import datetime as dt
 
 from flask import Blueprint, Flask, current_app, g, redirect, request, session, url_for
 
+from ...clock import now
 from ...guidance import LOCALES
 from ...i18n import LANGUAGE_NAMES
 from ...storage import staff
@@ -20,12 +21,6 @@ OPEN_ENDPOINTS = {"staff.login"}
 # Reachable with a password but no second factor yet (and only then).
 SECOND_FACTOR_ENDPOINTS = {"staff.totp_setup", "staff.totp_verify"}
 ANY_SIGNED_IN = {"staff.logout"}
-
-
-def now() -> dt.datetime:
-    """The current time; tests may set STAFF_CLOCK to a callable to move time."""
-    clock = current_app.config.get("STAFF_CLOCK")
-    return clock() if clock else dt.datetime.now(dt.UTC)
 
 
 def data_dir() -> str:

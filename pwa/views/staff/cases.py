@@ -1,6 +1,5 @@
 """The inbox and a concern's page: the flow's steps, notes, links, export, audit log."""
 
-import datetime as dt
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -8,6 +7,7 @@ from flask_babel import gettext as _
 
 from ...storage import audit, concerns
 from ...storage import inbox as inbox_store
+from ...storage.clock import parse_time
 from . import bp, data_dir, now
 from .auth import language_form
 from .forms import (
@@ -60,16 +60,15 @@ def inbox_page():
 @bp.get("/inbox")
 def inbox():
     """Newest first; filter by status and kind, search by reference or school."""
-    status = request.args.get("status") if request.args.get("status") in inbox_store.FLOW else None
+    status = request.args.get("status")
+    status = status if status in inbox_store.STATUS_CODES else None
     kind = request.args.get("kind") if request.args.get("kind") in inbox_store.KINDS else None
     search = request.args.get("q", "")[:100]
     page = request.args.get("page", 1, type=int) or 1
     result = inbox_store.list_inbox(data_dir(), status, kind, search, page, PER_PAGE)
-    new_since = inbox_store.parse_time(session["staff"].get("new_since"))
+    new_since = parse_time(session["staff"].get("new_since"))
     for record in result["items"]:
-        record["is_new"] = (
-            new_since is None or inbox_store.parse_time(record["received_at"]) > new_since
-        )
+        record["is_new"] = new_since is None or parse_time(record["received_at"]) > new_since
     filters = {"status": status or "", "kind": kind or "", "q": search}
     filter_args = {key: value for key, value in filters.items() if value}
     return render_template(
@@ -137,7 +136,7 @@ def _sections_from(form, record: dict) -> dict:
             }
         }
     if status == "case_discussion":
-        today = dt.datetime.now(BRUSSELS).date()
+        today = now().astimezone(BRUSSELS).date()
         ticks = {}
         for item in _checklist("case-discussion"):
             if form[f"done_{item.id}"].data:
@@ -161,19 +160,18 @@ def step(concern_id: str):
         abort(409)
     if not form.validate_on_submit():
         return _render_concern(record, form, 400)
-    sections = _sections_from(form, record)
     try:
-        if sections:
-            record = inbox_store.save_step(
-                data_dir(), concern_id, signed_in_email(), sections, now()
-            )
-        if form.advance.data:
-            target = inbox_store.next_status(record["status"])
-            inbox_store.transition(
-                data_dir(), concern_id, target, signed_in_email(), form.note.data, now()
-            )
-        elif form.note.data and form.note.data.strip():
-            inbox_store.add_note(data_dir(), concern_id, signed_in_email(), form.note.data, now())
+        # Answers, the move to the next step and the note: one atomic write of the concern.
+        inbox_store.step_action(
+            data_dir(),
+            concern_id,
+            signed_in_email(),
+            at_status=record["status"],
+            sections=_sections_from(form, record),
+            advance=bool(form.advance.data),
+            note=form.note.data or "",
+            now=now(),
+        )
     except inbox_store.FlowError as error:
         flash(FLOW_ERRORS.get(error.code, _("This change is not possible.")), "error")
         return redirect(url_for("staff.concern", concern_id=concern_id))

@@ -5,53 +5,15 @@ import datetime as dt
 from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
-from ...storage.inbox import parse_time
+from ... import vocabulary
+from ...storage.clock import parse_time
 from . import bp
 
-STATUS_LABELS = {
-    "received": _l("Received"),
-    "clarification": _l("Question clarification and file analysis"),
-    "case_discussion": _l("Case discussion and trajectory advice"),
-    "follow_up": _l("Follow-up and referral agreements"),
-    "closed": _l("Closed"),
-}
-KIND_LABELS = {"consult": _l("Information consult"), "registration": _l("Registration")}
-ROLE_LABELS = {
-    "teacher": _l("Teacher"),
-    "clb": _l("CLB"),
-    "school_leader": _l("School leader"),
-    "other": _l("Other"),
-}
-ASSESSMENT_LABELS = {
-    "radicalisation": _l("Radicalisation"),
-    "polarisation": _l("Polarisation"),
-    "broader": _l("A broader problem"),
-    "unsure": _l("Not sure yet"),
-}
+# Derived from the vocabulary (pwa/vocabulary.py): one word for each code, everywhere.
+STATUS_LABELS = {status.code: status.label for status in vocabulary.FLOW}
+KIND_LABELS = {choice.value: choice.name for choice in vocabulary.KINDS}
 # The concern's fields in the order the form asks them.
-FIELD_LABELS = {
-    "kind": _l("Kind"),
-    "school": _l("School"),
-    "reporter_name": _l("Reporter"),
-    "reporter_role": _l("Reporter's role"),
-    "reporter_phone": _l("Reporter's phone"),
-    "reporter_email": _l("Reporter's e-mail"),
-    "clb_informed": _l("CLB informed"),
-    "pupil_ref": _l("Pupil (initials or pseudonym)"),
-    "pupil_grade": _l("Pupil's grade"),
-    "need": _l("Why contact is sought now"),
-    "assessment": _l("First assessment"),
-    "steps_taken": _l("Steps already taken"),
-    "talked_with_pupil": _l("Talked with the pupil"),
-    "talked_with_parents": _l("Talked with the parents"),
-    "missing_info": _l("Missing information"),
-    "urgent": _l("Urgent"),
-}
-VALUE_LABELS = {
-    "kind": KIND_LABELS,
-    "reporter_role": ROLE_LABELS,
-    "assessment": ASSESSMENT_LABELS,
-}
+FIELD_LABELS = {name: vocabulary.WORKSPACE_LABELS[name] for name in vocabulary.FIELD_ORDER}
 FLOW_ERRORS = {
     "not_next_step": _l("This concern is no longer at that step; reload the page."),
     "not_this_step": _l("This concern is no longer at that step; reload the page."),
@@ -69,7 +31,7 @@ def field_value(value, field: str):
         return _l("Yes") if value else _l("No")
     if value is None or value == "":
         return "—"
-    return VALUE_LABELS.get(field, {}).get(value, value)
+    return vocabulary.choice_name(field, value)
 
 
 @bp.app_template_filter("staff_time")

@@ -1,0 +1,54 @@
+"""One way in for a concern: the sync API and the no-JavaScript form both call receive_concern().
+
+The order matters and lives only here: a replay is answered first, then the concern is
+validated, then stored once. Each way in turns the outcome into its own answer (JSON or page).
+"""
+
+import enum
+from dataclasses import dataclass
+
+from flask import current_app
+
+from . import clock
+from .forms import ConcernForm
+from .storage import Busy
+from .storage.concerns import IdempotencyKeyReused, existing_receipt, save_concern
+
+
+class Outcome(enum.Enum):
+    CREATED = "created"  # stored now
+    REPLAYED = "replayed"  # this key and body were stored before: the same receipt again
+    INVALID = "invalid"  # the form's errors say why; nothing stored
+    KEY_REUSED = "key_reused"  # this key was stored with another body; nothing stored
+    BUSY = "busy"  # the store stayed locked too long; nothing stored, try again soon
+
+
+@dataclass(frozen=True)
+class Received:
+    outcome: Outcome
+    receipt: dict | None = None
+
+
+RETRY_AFTER_SECONDS = Busy.retry_after_seconds
+
+
+def receive_concern(form: ConcernForm, key: str, body_digest: str, locale: str) -> Received:
+    """Answer a replay, else validate and store the concern once; say what happened."""
+    data_dir = current_app.config["DATA_DIR"]
+    secret = current_app.config["SECRET_KEY"]
+    try:
+        # A retry of a stored concern is answered before validation: a rule changed by a
+        # deploy in between must not reject a concern the CMP already has.
+        receipt = existing_receipt(data_dir, key, body_digest, secret)
+        if receipt is not None:
+            return Received(Outcome.REPLAYED, receipt)
+        if not form.validate():
+            return Received(Outcome.INVALID)
+        receipt, created = save_concern(
+            data_dir, key, form.concern_fields(), body_digest, secret, locale, now=clock.now()
+        )
+    except IdempotencyKeyReused:
+        return Received(Outcome.KEY_REUSED)
+    except Busy:
+        return Received(Outcome.BUSY)
+    return Received(Outcome.CREATED if created else Outcome.REPLAYED, receipt)

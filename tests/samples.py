@@ -1,0 +1,32 @@
+"""A valid concern for tests, derived from the form and the vocabulary, never a hand-kept list."""
+
+from pwa import vocabulary
+from pwa.forms import API_KEYS, BOOL_KEYS
+
+# What a teacher would type in the text fields (the form checks these: a real number, initials).
+TYPED = {
+    "school": "Atheneum Antwerpen",
+    "reporter_name": "An Janssens",
+    "reporter_phone": "03 338 32 66",
+    "reporter_email": "an@example.be",
+    "pupil_ref": "J.P.",
+    "pupil_grade": "4de jaar",
+    "need": "Zegt sinds kort dingen die me zorgen baren.",
+    "steps_taken": "Gesprek met de klastitularis.",
+    "missing_info": "",
+}
+
+
+def valid_concern(**overrides) -> dict:
+    """Every field of the form: typed text, the first option of each choice, no ticks."""
+    values = {}
+    for name in API_KEYS:
+        if name in BOOL_KEYS:
+            values[name] = False
+        elif name in vocabulary.CHOICES:
+            values[name] = vocabulary.CHOICES[name][0].value
+        else:
+            values[name] = TYPED[name]  # a new text field needs a typed sample here
+    unknown = set(overrides) - set(values)
+    assert not unknown, f"not fields of the concern: {unknown}"
+    return {**values, **overrides}
