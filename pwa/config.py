@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from .paths import service_worker_file, translations_dir
 
 
 def _secret_key(instance: Path) -> str:
@@ -35,8 +35,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
     app.config.from_mapping(
         DATA_DIR=str(instance),
         CONTENT_DIR=str(Path(app.root_path) / "content"),
-        TRANSLATIONS_DIR=str(PROJECT_ROOT / "translations"),
-        SERVICE_WORKER_FILE=str(PROJECT_ROOT / "service_worker" / "sw.js"),
+        TRANSLATIONS_DIR=str(translations_dir()),
+        SERVICE_WORKER_FILE=str(service_worker_file()),
         BABEL_DEFAULT_LOCALE="nl",
         BABEL_DEFAULT_TIMEZONE="Europe/Brussels",
         SESSION_COOKIE_HTTPONLY=True,

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sourced by scripts/run and scripts/test: make .venv and install the project into it.
+# Sourced by scripts/run and scripts/test: make .venv and install the project into it, with
+# exactly the versions locked in requirements/ (app.txt, or test.txt: the app and the test tools).
 # Usage: source scripts/bootstrap.sh [extra]   (extra: "test" also installs the test tools)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -26,10 +27,16 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 extra=${1:-}
+lock="requirements/${extra:-app}.txt"
 stamp=".venv/.installed-${extra:-app}"
-# Reinstall only when the project's dependencies changed.
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+# Reinstall only when the lock file or the project itself (pyproject.toml) changed: the stamp
+# holds their checksum (contents, not dates: scripts/lock rewrites a lock even when it's the same).
+installed=$(cat "$lock" pyproject.toml | sha256sum)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$installed" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".${extra:+[$extra]}"
-  touch "$stamp"
+  # Every dependency at its locked version, checked against its hash (scripts/lock makes them).
+  .venv/bin/python -m pip install -q --require-hashes -r "$lock"
+  # Then the project, editable, adding nothing the lock did not pin.
+  .venv/bin/python -m pip install -q --no-deps -e .
+  echo "$installed" >"$stamp"
 fi

@@ -6,10 +6,11 @@ import pytest
 from babel.messages.pofile import read_po
 
 from pwa import create_app
-from pwa.config import PROJECT_ROOT
 from pwa.i18n import compile_catalogs
+from pwa.paths import translations_dir
 
-TRANSLATIONS = PROJECT_ROOT / "translations"
+ROOT = Path(__file__).resolve().parents[1]
+TRANSLATIONS = translations_dir()
 CATALOGS = sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
 
 
@@ -39,7 +40,7 @@ def test_template_is_up_to_date_with_the_code(tmp_path):
     found = {
         message[2] if isinstance(message[2], str) else message[2][0]
         for message in extract_from_dir(
-            str(PROJECT_ROOT),
+            str(ROOT),
             method_map,
             keywords={
                 "_": None,

@@ -4,9 +4,10 @@ import json
 import re
 import shutil
 import struct
+from pathlib import Path
 
 from pwa import create_app
-from pwa.config import PROJECT_ROOT, _secret_key
+from pwa.config import _secret_key
 from pwa.guidance import CONTENT_DIR
 
 
@@ -90,7 +91,7 @@ def test_app_runs_with_no_configuration_at_all(monkeypatch):
     for name in ("WEGWIJZER_SECRET_KEY", "WEGWIJZER_DATA_DIR"):
         monkeypatch.delenv(name, raising=False)
     app = create_app()
-    assert app.config["SECRET_KEY"] == (PROJECT_ROOT / "instance" / "secret_key").read_text()
+    assert app.config["SECRET_KEY"] == (Path(app.instance_path) / "secret_key").read_text()
     assert app.config["DATA_DIR"] == app.instance_path
     assert app.test_client().get("/healthz").status_code == 200
 
