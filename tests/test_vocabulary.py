@@ -6,6 +6,7 @@ import pytest
 
 from pwa import forms, vocabulary
 from pwa.guidance import load_content
+from pwa.paths import translations_dir
 
 
 def test_every_form_field_has_a_section_and_a_workspace_label():
@@ -52,7 +53,7 @@ def _nl(label: str) -> str:
     """The Dutch catalog's words for an English label (the workspace speaks Dutch by default)."""
     from babel.messages.pofile import read_po
 
-    with open("translations/nl/LC_MESSAGES/messages.po", "rb") as handle:
+    with (translations_dir() / "nl" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         return read_po(handle)[label].string
 
 
