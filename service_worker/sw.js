@@ -110,7 +110,7 @@ async function handlePage(event, path) {
   event.waitUntil(precacheLocale(locale).catch(() => undefined));
   try {
     return await fromCacheThenNetwork(event.request, path);
-  } catch (error) {
+  } catch {
     const cache = await caches.open(CACHE);
     return (await cache.match(PAGES[locale][0])) || Response.error();
   }
@@ -125,7 +125,7 @@ async function handleStart(event) {
   if (cached) return cached;
   try {
     return await fetch(event.request);
-  } catch (error) {
+  } catch {
     for (const paths of Object.values(PAGES)) {
       const any = await cache.match(paths[0]);
       if (any) return any;
@@ -157,11 +157,11 @@ try {
   importScripts(...['drafts-db.js', 'outbox.js'].map(
     (name) => SHELL.find((url) => url.startsWith(`/static/${name}?`)),
   ));
-} catch (error) { /* no outbox in the worker */ }
+} catch { /* no outbox in the worker */ }
 
 // Opening the app on any page (a guidance page too) sends what waits in the outbox.
 self.addEventListener('message', (event) => {
-  if ((event.data || {}).type !== 'sync-outbox' || !self.WegwijzerOutbox) return;
+  if (event.data?.type !== 'sync-outbox' || !self.WegwijzerOutbox) return;
   event.waitUntil(self.WegwijzerOutbox.sync().catch(() => undefined));
 });
 
