@@ -1,6 +1,7 @@
 /* Wegwijzer page script: remembers the situation, shows "open now", runs the service worker. */
 (() => {
   'use strict';
+  const { MESSAGE } = window.WegwijzerShared;
   const body = document.body;
   const lang = document.documentElement.lang;
 
@@ -110,7 +111,7 @@
       button.disabled = true;
       // Another tab may have switched already: then this tab only has to reload.
       if (worker.state === 'activated' || worker.state === 'redundant') window.location.reload();
-      else worker.postMessage({ type: 'skip-waiting' });
+      else worker.postMessage({ type: MESSAGE.SKIP_WAITING });
     };
   }
   function watch(registration) {
@@ -141,10 +142,10 @@
           announce(event.data.locale);
         }, { once: true });
       };
-      worker.postMessage({ type: 'precache', locale: lang }, [channel.port2]);
+      worker.postMessage({ type: MESSAGE.PRECACHE, locale: lang }, [channel.port2]);
       // Opening the app sends any concern waiting in the outbox (the worker holds that code,
       // so guidance pages stay light).
-      worker.postMessage({ type: 'sync-outbox' });
+      worker.postMessage({ type: MESSAGE.SYNC_OUTBOX });
     });
   }
 

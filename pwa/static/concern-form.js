@@ -8,6 +8,7 @@
   if (!form) return;
   const C = window.WegwijzerConcerns;
   const Drafts = window.WegwijzerDrafts;
+  const { STATE } = window.WegwijzerShared;
   const SAVE_DELAY_MS = 300;
 
   // --- Acute danger: the 112 guidance appears right where the box is ticked.
@@ -98,7 +99,7 @@
     if (status.textContent !== text) status.textContent = text;
   }
   function lockForm(text) {
-    draft.state = 'waiting';
+    draft.state = STATE.WAITING;
     userControls().forEach((el) => { el.disabled = true; });
     form.querySelectorAll('button').forEach((button) => { button.disabled = true; });
     const link = C.textElement('a', '', C.label('my-concerns'));
@@ -110,12 +111,12 @@
   function save() {
     clearTimeout(timer);
     timer = null;
-    if (!dirty || !draft || draft.state === 'waiting') return Promise.resolve();
+    if (!dirty || !draft || draft.state === STATE.WAITING) return Promise.resolve();
     dirty = false;
     const fields = readFields();
     return Drafts.saveDraft(draft.id, fields, C.lang).then((stored) => {
       if (!stored) return lockForm(C.label('sent-elsewhere'));
-      if (stored.state === 'waiting') return lockForm();
+      if (stored.state === STATE.WAITING) return lockForm();
       draft = stored;
       noteSaved();
     }, () => {
@@ -125,7 +126,7 @@
   }
   function flushNow() {
     // The page may be gone in a moment: hand the write to IndexedDB in this task.
-    if (!dirty || !draft || draft.state === 'waiting') return;
+    if (!dirty || !draft || draft.state === STATE.WAITING) return;
     clearTimeout(timer);
     timer = null;
     const stamp = new Date().toISOString();
@@ -189,11 +190,11 @@
   }
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    if (!draft || draft.state === 'waiting' || !validate()) return;
+    if (!draft || draft.state === STATE.WAITING || !validate()) return;
     clearTimeout(timer);
     dirty = false;
     Drafts.queueDraft(draft.id, readFields(), C.lang).then(() => {
-      draft.state = 'waiting';
+      draft.state = STATE.WAITING;
       return C.registerBackgroundSync();
     }).then(() => {
       location.assign(C.listUrl);
@@ -213,8 +214,8 @@
         draft = stored;
         fillFields(stored.fields || {});
         showUrgent();
-        if (stored.state === 'waiting') lockForm();
-        if (stored.state === 'rejected') showServerErrors(stored.errors);
+        if (stored.state === STATE.WAITING) lockForm();
+        if (stored.state === STATE.REJECTED) showServerErrors(stored.errors);
       } else {
         const receipt = await Drafts.getReceipt(requested);
         notice = receipt ? C.label('already-sent', { reference: receipt.reference })
@@ -222,17 +223,17 @@
       }
     }
     if (!draft) {
-      draft = { id: Drafts.newId(), state: 'draft', created_at: new Date().toISOString() };
+      draft = { id: Drafts.newId(), state: STATE.DRAFT, created_at: new Date().toISOString() };
       if (requested) history.replaceState(history.state, '', location.pathname);
       if (notice) showNotice(notice);
     }
     if (keyInput) keyInput.value = draft.id;
     // Another tab may send or queue this same draft: then this page must stop writing to it.
     C.onChange(() => {
-      if (draft.state === 'waiting') return;
+      if (draft.state === STATE.WAITING) return;
       Promise.all([Drafts.getDraft(draft.id), Drafts.getReceipt(draft.id)]).then((found) => {
         if (found[1]) lockForm(C.label('sent-elsewhere'));
-        else if (found[0] && found[0].state === 'waiting') lockForm();
+        else if (found[0] && found[0].state === STATE.WAITING) lockForm();
       });
     });
     if (dirty) save(); // typed while the draft was loading

@@ -4,6 +4,7 @@
   const C = window.WegwijzerConcerns;
   const Drafts = window.WegwijzerDrafts;
   const Outbox = window.WegwijzerOutbox;
+  const { STATE } = window.WegwijzerShared;
   const lists = {
     open: document.getElementById('list-open'),
     waiting: document.getElementById('list-waiting'),
@@ -26,7 +27,7 @@
     const icon = line.appendChild(C.textElement('span', 'state-icon', ICONS[state]));
     icon.setAttribute('aria-hidden', 'true');
     const text = C.label(`state-${state}`);
-    if (state === 'sent') {
+    if (state === STATE.SENT) {
       // "Sent — received by the CMP as <strong>CMP-2026-0007</strong>"
       const parts = text.split('{reference}');
       line.appendChild(document.createTextNode(parts[0]));
@@ -59,11 +60,11 @@
       const excerpt = need.length > 140 ? `${need.slice(0, 140)}…` : need;
       item.appendChild(C.textElement('p', 'concern-excerpt', excerpt));
     }
-    const when = draft.state === 'waiting'
+    const when = draft.state === STATE.WAITING
       ? C.label('queued', { date: C.formatDate(draft.queued_at) })
       : C.label('changed', { date: C.formatDate(draft.updated_at) });
     item.appendChild(C.textElement('p', 'concern-meta', when));
-    if (draft.state === 'rejected') {
+    if (draft.state === STATE.REJECTED) {
       const box = C.textElement('div', 'concern-errors');
       box.appendChild(C.textElement('p', '', C.label('rejected-intro')));
       const list = box.appendChild(C.textElement('ul'));
@@ -77,11 +78,11 @@
     }
     const actions = item.appendChild(C.textElement('div', 'concern-actions'));
     const open = C.textElement('a', 'button', C.label(
-      draft.state === 'waiting' ? 'view' : draft.state === 'rejected' ? 'fix' : 'open'));
+      draft.state === STATE.WAITING ? 'view' : draft.state === STATE.REJECTED ? 'fix' : 'open'));
     open.href = `${C.formUrl}?draft=${encodeURIComponent(draft.id)}`;
     open.setAttribute('aria-describedby', titleId);
     actions.appendChild(open);
-    if (draft.state !== 'waiting') {
+    if (draft.state !== STATE.WAITING) {
       const remove = C.textElement('button', 'button-quiet delete', C.label('delete'));
       remove.type = 'button';
       remove.dataset.delete = draft.id;
@@ -94,8 +95,8 @@
   function receiptItem(receipt) {
     const item = C.textElement('li', 'concern concern-sent');
     item.dataset.id = receipt.id;
-    item.dataset.state = 'sent';
-    item.appendChild(badge('sent', receipt.reference));
+    item.dataset.state = STATE.SENT;
+    item.appendChild(badge(STATE.SENT, receipt.reference));
     const received = C.label('received', { date: C.formatDate(receipt.received_at) });
     item.appendChild(C.textElement('p', 'concern-meta', received));
     const code = (receipt.status || 'received').replace(/_/g, '-');
@@ -139,8 +140,8 @@
     ]);
     if (ticket !== drawing) return; // a newer drawing is under way
     const drafts = found[0].sort(newestFirst('updated_at'));
-    const waiting = drafts.filter((d) => d.state === 'waiting');
-    fill('open', drafts.filter((d) => d.state !== 'waiting').map(draftItem));
+    const waiting = drafts.filter((d) => d.state === STATE.WAITING);
+    fill('open', drafts.filter((d) => d.state !== STATE.WAITING).map(draftItem));
     fill('waiting', waiting.sort(newestFirst('queued_at')).reverse().map(draftItem));
     fill('sent', found[1].sort(newestFirst('received_at')).map(receiptItem));
     document.getElementById('concern-empty').hidden = drafts.length + found[1].length > 0;

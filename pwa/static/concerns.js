@@ -8,6 +8,7 @@
   'use strict';
   const Drafts = window.WegwijzerDrafts;
   const Outbox = window.WegwijzerOutbox;
+  const Shared = window.WegwijzerShared;
   const lang = document.documentElement.lang;
   const labels = (document.getElementById('concern-labels') || document.body).dataset;
   // Seconds between tries while something waits; the last one repeats.
@@ -44,7 +45,7 @@
   function onChange(listener) { changeListeners.push(listener); }
   function changed() { changeListeners.forEach((listener) => { listener(); }); }
   if (typeof BroadcastChannel !== 'undefined') {
-    new BroadcastChannel(Outbox.CHANNEL).onmessage = changed; // also hears this page's own sync
+    new BroadcastChannel(Shared.CHANNEL).onmessage = changed; // also hears this page's own sync
   }
 
   // --- The sync timer with back-off; one attempt at a time in this page (the lock does the rest).
@@ -89,7 +90,7 @@
   function registerBackgroundSync() {
     if (!('serviceWorker' in navigator)) return Promise.resolve();
     const registering = navigator.serviceWorker.ready
-      .then((registration) => registration.sync?.register(Outbox.SYNC_TAG))
+      .then((registration) => registration.sync?.register(Shared.SYNC_TAG))
       .catch(() => { /* not allowed here: the timer and the online event remain */ });
     const enough = new Promise((resolve) => { setTimeout(resolve, 1000); });
     return Promise.race([registering, enough]);

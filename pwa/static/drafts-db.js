@@ -6,9 +6,10 @@
  */
 ((scope) => {
   'use strict';
+  const { STATE } = scope.WegwijzerShared;
   const DB_NAME = 'wegwijzer';
   const DB_VERSION = 1;
-  const DRAFTS = 'drafts'; // {id, state: draft|waiting|rejected, lang, fields, errors, dates}
+  const DRAFTS = 'drafts'; // {id, state: DRAFT, WAITING or REJECTED, lang, fields, errors, dates}
   const RECEIPTS = 'receipts'; // {id, reference, receipt_token, received_at, status, ...checks}
   const META = 'meta'; // {name: 'sync-lease' | 'last-sync', ...}
   let opening = null;
@@ -103,9 +104,9 @@
     return withStores([DRAFTS, RECEIPTS], 'readwrite', async (s) => {
       if (await requestDone(s[RECEIPTS].get(id))) return null;
       let draft = await requestDone(s[DRAFTS].get(id));
-      if (draft && draft.state === 'waiting') return draft;
+      if (draft && draft.state === STATE.WAITING) return draft;
       const stamp = now();
-      draft = draft || { id: id, state: 'draft', created_at: stamp };
+      draft = draft || { id: id, state: STATE.DRAFT, created_at: stamp };
       draft.fields = fields;
       draft.lang = lang;
       draft.updated_at = stamp;
@@ -120,10 +121,10 @@
       if (await requestDone(s[RECEIPTS].get(id))) return null;
       const stamp = now();
       const draft = (await requestDone(s[DRAFTS].get(id))) || { id: id, created_at: stamp };
-      if (draft.state === 'waiting') return draft;
+      if (draft.state === STATE.WAITING) return draft;
       draft.fields = fields;
       draft.lang = lang;
-      draft.state = 'waiting';
+      draft.state = STATE.WAITING;
       draft.errors = null;
       draft.updated_at = stamp;
       draft.queued_at = stamp;
@@ -150,7 +151,7 @@
     return withStores([DRAFTS], 'readwrite', async (s) => {
       const draft = await requestDone(s[DRAFTS].get(id));
       // A queued concern may already have reached the server: it is not deleted behind its back.
-      if (!draft || draft.state === 'waiting') return false;
+      if (!draft || draft.state === STATE.WAITING) return false;
       s[DRAFTS].delete(id);
       return true;
     });
@@ -175,7 +176,7 @@
     return withStores([DRAFTS], 'readwrite', async (s) => {
       const draft = await requestDone(s[DRAFTS].get(id));
       if (!draft) return;
-      draft.state = 'rejected';
+      draft.state = STATE.REJECTED;
       draft.errors = errors;
       draft.rejected_at = now();
       s[DRAFTS].put(draft);

@@ -7,16 +7,14 @@
 ((scope) => {
   'use strict';
   const Drafts = scope.WegwijzerDrafts;
-  const LOCK_NAME = 'wegwijzer-sync';
+  const { STATE, SYNC_LOCK, CHANNEL, MESSAGE } = scope.WegwijzerShared;
   const LEASE_MS = 60000;
-  const CHANNEL = 'wegwijzer-concerns';
-  const SYNC_TAG = 'wegwijzer-outbox';
 
   /* Tell every open page (and tab) that the concerns changed, so they redraw. */
   function announce() {
     if (typeof BroadcastChannel === 'undefined') return;
     const channel = new BroadcastChannel(CHANNEL);
-    channel.postMessage({ type: 'changed' });
+    channel.postMessage({ type: MESSAGE.CHANGED });
     channel.close();
   }
 
@@ -89,7 +87,7 @@
   async function runPass() {
     const outcome = { sent: 0, rejected: 0, waiting: 0, unreachable: false };
     let drafts = await Drafts.listDrafts();
-    const waiting = drafts.filter((d) => d.state === 'waiting')
+    const waiting = drafts.filter((d) => d.state === STATE.WAITING)
       .sort((a, b) => (a.queued_at || '').localeCompare(b.queued_at || ''));
     if (!waiting.length) return outcome;
     for (let i = 0; i < waiting.length; i++) {
@@ -105,7 +103,7 @@
       if (result === 'unreachable') { outcome.unreachable = true; break; }
     }
     drafts = await Drafts.listDrafts();
-    outcome.waiting = drafts.filter((d) => d.state === 'waiting').length;
+    outcome.waiting = drafts.filter((d) => d.state === STATE.WAITING).length;
     await Drafts.putMeta({
       name: 'last-sync', at: new Date().toISOString(), unreachable: outcome.unreachable,
       waiting: outcome.waiting
@@ -117,7 +115,7 @@
   /* Sync unless a sync already runs here, in another tab or in the service worker. */
   async function sync() {
     if (scope.navigator && navigator.locks?.request) {
-      return navigator.locks.request(LOCK_NAME, { ifAvailable: true }, (lock) => lock ? runPass() : { busy: true });
+      return navigator.locks.request(SYNC_LOCK, { ifAvailable: true }, (lock) => lock ? runPass() : { busy: true });
     }
     const owner = Drafts.newId();
     if (!(await Drafts.takeLease(owner, LEASE_MS))) return { busy: true };
@@ -163,8 +161,6 @@
   }
 
   scope.WegwijzerOutbox = {
-    CHANNEL: CHANNEL,
-    SYNC_TAG: SYNC_TAG,
     announce: announce,
     sync: sync,
     refreshReceipts: refreshReceipts
