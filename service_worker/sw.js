@@ -172,12 +172,12 @@ try {
 
 // Opening the app on any page (a guidance page too) sends what waits in the outbox.
 self.addEventListener('message', (event) => {
-  if (event.data?.type !== MESSAGE.SYNC_OUTBOX || !self.WegwijzerOutbox) return;
+  if (event.data?.type !== MESSAGE.SYNC_OUTBOX || !self.WegwijzerOutbox?.available) return;
   event.waitUntil(self.WegwijzerOutbox.sync().catch(() => undefined));
 });
 
 self.addEventListener('sync', (event) => {
-  if (event.tag !== SYNC_TAG || !self.WegwijzerOutbox) return;
+  if (event.tag !== SYNC_TAG || !self.WegwijzerOutbox?.available) return;
   event.waitUntil(self.WegwijzerOutbox.sync().then((outcome) => {
     // Rejecting asks the browser to try again later, with its own back-off.
     if (outcome.waiting > 0 && !event.lastChance) throw new Error('concerns still waiting');

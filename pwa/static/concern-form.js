@@ -23,9 +23,9 @@
     showUrgent();
   }
 
-  if (!Drafts?.available) {
-    // No IndexedDB: post the form as HTML, with a token fresh from the server (the page may
-    // come from the offline copy).
+  if (!C.keepsConcerns) {
+    // No IndexedDB or Web Locks: post the form as HTML, with a token fresh from the server (the
+    // page may come from the offline copy).
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       fetch('/api/csrf', { credentials: 'same-origin', cache: 'no-store' })

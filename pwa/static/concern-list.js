@@ -10,7 +10,7 @@
     waiting: document.getElementById('list-waiting'),
     sent: document.getElementById('list-sent')
   };
-  if (!lists.open || !Drafts?.available) return;
+  if (!lists.open || !C.keepsConcerns) return;
   const bar = document.getElementById('outbox-bar');
   const syncStatus = document.getElementById('sync-status');
   const sendNow = document.getElementById('send-now');

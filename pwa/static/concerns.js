@@ -14,6 +14,9 @@
   // Seconds between tries while something waits; the last one repeats.
   const BACKOFF_SECONDS = [5, 15, 60, 300];
   const FORMAT_LOCALES = { nl: 'nl-BE', fr: 'fr-BE', en: 'en-GB' };
+  // Kept on this phone only where IndexedDB stores them and Web Locks let the outbox send them
+  // one at a time; elsewhere the form is sent as a plain page.
+  const keepsConcerns = Boolean(Drafts?.available && Outbox?.available);
 
   /* A translated string from data-label-* (rendered with _() by the template), {name} filled. */
   function label(name, values) {
@@ -113,6 +116,7 @@
   }
 
   window.WegwijzerConcerns = {
+    keepsConcerns: keepsConcerns,
     lang: lang,
     label: label,
     formatDate: formatDate,
@@ -126,7 +130,7 @@
     formUrl: `/${lang}/concerns/new`
   };
 
-  if (!Drafts?.available) return;
+  if (!keepsConcerns) return;
   checkPersistence();
   // Opening a concern page is "opening the app" for the outbox: try at once.
   document.addEventListener('DOMContentLoaded', () => { syncNow(); });

@@ -11,7 +11,7 @@
   const DB_VERSION = 1;
   const DRAFTS = 'drafts'; // {id, state: DRAFT, WAITING or REJECTED, lang, fields, errors, dates}
   const RECEIPTS = 'receipts'; // {id, reference, receipt_token, received_at, status, ...checks}
-  const META = 'meta'; // {name: 'sync-lease' | 'last-sync', ...}
+  const META = 'meta'; // {name: 'last-sync', ...}
   let opening = null;
   let openedDb = null; // kept for putDraftNow, which must start without waiting
 
@@ -200,25 +200,6 @@
     return withStores([META], 'readwrite', (s) => { s[META].put(record); });
   }
 
-  /* Fallback lock where the Web Locks API is missing: a lease taken in one readwrite
-   * transaction (IndexedDB runs those one at a time), so two tabs cannot both hold it. */
-  function takeLease(owner, milliseconds) {
-    return withStores([META], 'readwrite', async (s) => {
-      const lease = await requestDone(s[META].get('sync-lease'));
-      const time = Date.now();
-      if (lease && lease.owner !== owner && lease.expires > time) return false;
-      s[META].put({ name: 'sync-lease', owner: owner, expires: time + milliseconds });
-      return true;
-    });
-  }
-
-  function releaseLease(owner) {
-    return withStores([META], 'readwrite', async (s) => {
-      const lease = await requestDone(s[META].get('sync-lease'));
-      if (lease && lease.owner === owner) s[META].delete('sync-lease');
-    });
-  }
-
   scope.WegwijzerDrafts = {
     available: typeof indexedDB !== 'undefined',
     ready: open,
@@ -236,8 +217,6 @@
     markRejected: markRejected,
     updateReceipt: updateReceipt,
     getMeta: getMeta,
-    putMeta: putMeta,
-    takeLease: takeLease,
-    releaseLease: releaseLease
+    putMeta: putMeta
   };
 })(self);

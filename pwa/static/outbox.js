@@ -2,13 +2,16 @@
  *
  * Shared by the pages and the service worker (Background Sync), like drafts-db.js. Exactly
  * once rests on two things: the Idempotency-Key (the draft's id) makes a retry after a lost
- * answer harmless, and one lock across tabs and the worker means only one sync runs at all.
+ * answer harmless, and one Web Lock across tabs and the worker means only one sync runs at all.
+ *
+ * Web Locks only, no fallback: every browser the app targets has them, in pages and workers
+ * (Chrome/Edge 69+, Firefox 96+, Safari 15.4+ on iOS and macOS). Elsewhere `available` is false
+ * and the concern form is sent as a plain page instead (concern-form.js).
  */
 ((scope) => {
   'use strict';
   const Drafts = scope.WegwijzerDrafts;
   const { STATE, SYNC_LOCK, CHANNEL, MESSAGE } = scope.WegwijzerShared;
-  const LEASE_MS = 60000;
 
   /* Tell every open page (and tab) that the concerns changed, so they redraw. */
   function announce() {
@@ -112,18 +115,11 @@
     return outcome;
   }
 
-  /* Sync unless a sync already runs here, in another tab or in the service worker. */
-  async function sync() {
-    if (scope.navigator && navigator.locks?.request) {
-      return navigator.locks.request(SYNC_LOCK, { ifAvailable: true }, (lock) => lock ? runPass() : { busy: true });
-    }
-    const owner = Drafts.newId();
-    if (!(await Drafts.takeLease(owner, LEASE_MS))) return { busy: true };
-    try {
-      return await runPass();
-    } finally {
-      await Drafts.releaseLease(owner);
-    }
+  /* Sync unless a sync already runs here, in another tab or in the service worker. The lock
+   * is held until the pass ends, and let go by the browser if the tab or worker dies. */
+  function sync() {
+    return navigator.locks.request(SYNC_LOCK, { ifAvailable: true }, (lock) =>
+      lock ? runPass() : { busy: true });
   }
 
   /* Ask the server how each sent concern is getting on (status and follow-up agreement). */
@@ -161,6 +157,7 @@
   }
 
   scope.WegwijzerOutbox = {
+    available: Boolean(scope.navigator?.locks),
     announce: announce,
     sync: sync,
     refreshReceipts: refreshReceipts
