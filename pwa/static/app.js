@@ -29,30 +29,29 @@
   });
 
   // --- Open now / closed, computed on the device in the contact's time zone (works offline).
-  function zonedNow(data, now) {
-    // The page carries the zone's offsets (see hours_data): plain arithmetic, no slow Intl start.
-    let table = data.utc_offsets, t = now.getTime(), offset = null, i;
-    if (table && t >= table.changes[0][0] && t < table.until) {
-      for (i = 0; i < table.changes.length && table.changes[i][0] <= t; i++) offset = table.changes[i][1];
-      const local = new Date(t + offset * 60000);
-      return { day: (local.getUTCDay() + 6) % 7, minutes: local.getUTCHours() * 60 + local.getUTCMinutes() };
+  // The browser's own zone data (full ICU in every targeted browser) knows Brussels summer time
+  // in any year, whatever zone the phone is set to.
+  const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']; // en-GB, Monday = 0
+  const clocks = new Map(); // one formatter per zone, reused every 30 s
+  function zonedNow(timezone, now) {
+    if (!clocks.has(timezone)) {
+      clocks.set(timezone, new Intl.DateTimeFormat('en-GB', {
+        timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'
+      }));
     }
-    return zonedNowByIntl(data.timezone, now);
-  }
-  function zonedNowByIntl(timezone, now) {
     const parts = {};
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'
-    }).formatToParts(now).forEach((part) => { parts[part.type] = part.value; });
-    const day = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts.weekday);
-    return { day: day, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+    for (const part of clocks.get(timezone).formatToParts(now)) parts[part.type] = part.value;
+    return {
+      day: WEEKDAYS.indexOf(parts.weekday),
+      minutes: Number(parts.hour) * 60 + Number(parts.minute)
+    };
   }
   function toMinutes(hhmm) {
     const bits = hhmm.split(':');
     return Number(bits[0]) * 60 + Number(bits[1]);
   }
   function openStatus(data, now) {
-    const here = zonedNow(data, now);
+    const here = zonedNow(data.timezone, now);
     let i, d, slot;
     for (i = 0; i < data.hours.length; i++) {
       slot = data.hours[i];
