@@ -17,6 +17,17 @@ const CACHE_PREFIX = 'wegwijzer-';
 const CACHE = `${CACHE_PREFIX}${VERSION}`;
 const LAST_LOCALE_KEY = '/__wegwijzer/last-locale';
 
+/* A static file's URL as this deploy precaches it (with its content hash). */
+function assetUrl(name) {
+  return SHELL.find((url) => url.startsWith(`/static/${name}?`));
+}
+
+// The names shared with the pages (message types, the sync tag): the same precached file they
+// load. Without it this worker cannot talk to them, so it fails to install and the one already
+// running stays in charge.
+importScripts(assetUrl('shared.js'));
+const { MESSAGE, SYNC_TAG } = self.WegwijzerShared;
+
 const shellUrls = new Set(SHELL);
 const pageLocale = new Map();
 for (const [locale, paths] of Object.entries(PAGES)) {
@@ -81,16 +92,18 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('message', (event) => {
   const data = event.data || {};
-  if (data.type === 'skip-waiting') {
+  if (data.type === MESSAGE.SKIP_WAITING) {
     self.skipWaiting();
-  } else if (data.type === 'precache' && event.ports[0]) {
+  } else if (data.type === MESSAGE.PRECACHE && event.ports[0]) {
     const port = event.ports[0];
     // A page whose navigation began while this first worker was installing is skipped by the
     // claim in 'activate': take it now, so the page it reports "ready" to is really served by us.
     const claimed = self.clients.claim().catch(() => undefined);
     event.waitUntil(claimed.then(() => precacheLocale(data.locale)).then(
-      (ok) => port.postMessage({ type: 'offline-ready', ok, locale: data.locale, version: VERSION }),
-      () => port.postMessage({ type: 'offline-ready', ok: false, locale: data.locale }),
+      (ok) => port.postMessage({
+        type: MESSAGE.OFFLINE_READY, ok, locale: data.locale, version: VERSION,
+      }),
+      () => port.postMessage({ type: MESSAGE.OFFLINE_READY, ok: false, locale: data.locale }),
     ));
   }
 });
@@ -110,7 +123,7 @@ async function handlePage(event, path) {
   event.waitUntil(precacheLocale(locale).catch(() => undefined));
   try {
     return await fromCacheThenNetwork(event.request, path);
-  } catch (error) {
+  } catch {
     const cache = await caches.open(CACHE);
     return (await cache.match(PAGES[locale][0])) || Response.error();
   }
@@ -125,7 +138,7 @@ async function handleStart(event) {
   if (cached) return cached;
   try {
     return await fetch(event.request);
-  } catch (error) {
+  } catch {
     for (const paths of Object.values(PAGES)) {
       const any = await cache.match(paths[0]);
       if (any) return any;
@@ -154,19 +167,17 @@ self.addEventListener('fetch', (event) => {
 // pages' own (drafts-db.js, outbox.js); its lock means a page and this worker never both send.
 // If the scripts cannot load, the worker still serves the guidance and the pages still sync.
 try {
-  importScripts(...['drafts-db.js', 'outbox.js'].map(
-    (name) => SHELL.find((url) => url.startsWith(`/static/${name}?`)),
-  ));
-} catch (error) { /* no outbox in the worker */ }
+  importScripts(assetUrl('drafts-db.js'), assetUrl('outbox.js'));
+} catch { /* no outbox in the worker */ }
 
 // Opening the app on any page (a guidance page too) sends what waits in the outbox.
 self.addEventListener('message', (event) => {
-  if ((event.data || {}).type !== 'sync-outbox' || !self.WegwijzerOutbox) return;
+  if (event.data?.type !== MESSAGE.SYNC_OUTBOX || !self.WegwijzerOutbox?.available) return;
   event.waitUntil(self.WegwijzerOutbox.sync().catch(() => undefined));
 });
 
 self.addEventListener('sync', (event) => {
-  if (event.tag !== 'wegwijzer-outbox' || !self.WegwijzerOutbox) return;
+  if (event.tag !== SYNC_TAG || !self.WegwijzerOutbox?.available) return;
   event.waitUntil(self.WegwijzerOutbox.sync().then((outcome) => {
     // Rejecting asks the browser to try again later, with its own back-off.
     if (outcome.waiting > 0 && !event.lastChance) throw new Error('concerns still waiting');

@@ -111,6 +111,16 @@ def test_staff_assets_are_not_in_the_teachers_offline_shell(client):
     assert any("/static/app.js?v=" in url for url in shell)
 
 
+def test_the_worker_and_every_page_load_the_same_shared_names(client):
+    """shared.js (message types, sync tag, states): precached, imported by /sw.js, in base.html."""
+    _, shell, _ = sw_lists(client)
+    [shared] = [url for url in shell if url.startswith("/static/shared.js?v=")]
+    assert "importScripts(assetUrl('shared.js'))" in client.get("/sw.js").get_data(as_text=True)
+    for page in ("/nl/", "/nl/contacts/", "/nl/concerns/new"):
+        html = client.get(page).get_data(as_text=True)
+        assert html.index(f'<script src="{shared}" defer>') < html.index("/static/app.js?v=")
+
+
 def test_behind_a_proxy_the_client_address_is_the_forwarded_one(tmp_path):
     from flask import request
 

@@ -1,58 +1,58 @@
 /* Wegwijzer page script: remembers the situation, shows "open now", runs the service worker. */
-(function () {
+(() => {
   'use strict';
-  var body = document.body;
-  var lang = document.documentElement.lang;
+  const { MESSAGE } = window.WegwijzerShared;
+  const body = document.body;
+  const lang = document.documentElement.lang;
 
   function store(key, value) {
-    try { localStorage.setItem(key, value); } catch (error) { /* storage blocked: fine */ }
+    try { localStorage.setItem(key, value); } catch { /* storage blocked: fine */ }
   }
   function read(key) {
-    try { return localStorage.getItem(key); } catch (error) { return null; }
+    try { return localStorage.getItem(key); } catch { return null; }
   }
 
   // --- The chosen situation is remembered on this device.
   if (body.dataset.region) store('wegwijzer.region', body.dataset.region);
-  var remembered = read('wegwijzer.region');
-  document.querySelectorAll('a.choice[data-region]').forEach(function (link) {
+  const remembered = read('wegwijzer.region');
+  document.querySelectorAll('a.choice[data-region]').forEach((link) => {
     if (link.dataset.region !== remembered) return;
     link.dataset.chosen = '';
     link.setAttribute('aria-current', 'true');
   });
 
   // --- "Prepare these questions" ticks stay on this device (they hold no text).
-  document.querySelectorAll('input[data-prepare]').forEach(function (box) {
-    var key = 'wegwijzer.prepare.' + box.dataset.prepare;
+  document.querySelectorAll('input[data-prepare]').forEach((box) => {
+    const key = `wegwijzer.prepare.${box.dataset.prepare}`;
     box.checked = read(key) === '1';
-    box.addEventListener('change', function () { store(key, box.checked ? '1' : '0'); });
+    box.addEventListener('change', () => { store(key, box.checked ? '1' : '0'); });
   });
 
   // --- Open now / closed, computed on the device in the contact's time zone (works offline).
-  function zonedNow(data, now) {
-    // The page carries the zone's offsets (see hours_data): plain arithmetic, no slow Intl start.
-    var table = data.utc_offsets, t = now.getTime(), offset = null, i;
-    if (table && t >= table.changes[0][0] && t < table.until) {
-      for (i = 0; i < table.changes.length && table.changes[i][0] <= t; i++) offset = table.changes[i][1];
-      var local = new Date(t + offset * 60000);
-      return { day: (local.getUTCDay() + 6) % 7, minutes: local.getUTCHours() * 60 + local.getUTCMinutes() };
+  // The browser's own zone data (full ICU in every targeted browser) knows Brussels summer time
+  // in any year, whatever zone the phone is set to.
+  const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']; // en-GB, Monday = 0
+  const clocks = new Map(); // one formatter per zone, reused every 30 s
+  function zonedNow(timezone, now) {
+    if (!clocks.has(timezone)) {
+      clocks.set(timezone, new Intl.DateTimeFormat('en-GB', {
+        timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'
+      }));
     }
-    return zonedNowByIntl(data.timezone, now);
-  }
-  function zonedNowByIntl(timezone, now) {
-    var parts = {};
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'
-    }).formatToParts(now).forEach(function (part) { parts[part.type] = part.value; });
-    var day = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts.weekday);
-    return { day: day, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+    const parts = {};
+    for (const part of clocks.get(timezone).formatToParts(now)) parts[part.type] = part.value;
+    return {
+      day: WEEKDAYS.indexOf(parts.weekday),
+      minutes: Number(parts.hour) * 60 + Number(parts.minute)
+    };
   }
   function toMinutes(hhmm) {
-    var bits = hhmm.split(':');
+    const bits = hhmm.split(':');
     return Number(bits[0]) * 60 + Number(bits[1]);
   }
   function openStatus(data, now) {
-    var here = zonedNow(data, now);
-    var i, d, slot;
+    const here = zonedNow(data.timezone, now);
+    let i, d, slot;
     for (i = 0; i < data.hours.length; i++) {
       slot = data.hours[i];
       if (slot.days.indexOf(here.day) !== -1 &&
@@ -61,8 +61,8 @@
       }
     }
     for (d = 0; d <= 7; d++) {
-      var day = (here.day + d) % 7;
-      var best = null;
+      const day = (here.day + d) % 7;
+      let best = null;
       for (i = 0; i < data.hours.length; i++) {
         slot = data.hours[i];
         if (slot.days.indexOf(day) === -1) continue;
@@ -74,15 +74,15 @@
     return null;
   }
   function renderOpenStatus() {
-    document.querySelectorAll('[data-open-status]').forEach(function (el) {
-      var data = JSON.parse(el.dataset.hours);
-      var status = openStatus(data, new Date());
+    document.querySelectorAll('[data-open-status]').forEach((el) => {
+      const data = JSON.parse(el.dataset.hours);
+      const status = openStatus(data, new Date());
       if (!status) return;
-      var text;
+      let text;
       if (status.open) {
         text = el.dataset.labelOpen.replace('{time}', status.slot.closes_label);
       } else {
-        var dayName = status.inDays === 0 ? el.dataset.labelToday
+        const dayName = status.inDays === 0 ? el.dataset.labelToday
           : status.inDays === 1 ? el.dataset.labelTomorrow : data.day_names[status.day];
         text = el.dataset.labelClosed.replace('{day}', dayName)
           .replace('{time}', status.slot.opens_label);
@@ -97,69 +97,69 @@
 
   // --- Service worker: offline use, and updates only with the user's consent.
   if (!('serviceWorker' in navigator)) return;
-  var switching = false;
+  let switching = false;
 
   function offerUpdate(worker) {
-    var banner = document.getElementById('update-banner');
-    var button = document.getElementById('update-button');
+    const banner = document.getElementById('update-banner');
+    const button = document.getElementById('update-button');
     document.getElementById('update-text').textContent = body.dataset.labelUpdate;
     button.textContent = body.dataset.labelUpdateButton;
     banner.hidden = false;
-    button.onclick = function () {
+    button.onclick = () => {
       switching = true;
       button.disabled = true;
       // Another tab may have switched already: then this tab only has to reload.
       if (worker.state === 'activated' || worker.state === 'redundant') window.location.reload();
-      else worker.postMessage({ type: 'skip-waiting' });
+      else worker.postMessage({ type: MESSAGE.SKIP_WAITING });
     };
   }
   function watch(registration) {
     if (registration.waiting && navigator.serviceWorker.controller) {
       offerUpdate(registration.waiting);
     }
-    registration.addEventListener('updatefound', function () {
-      var worker = registration.installing;
-      worker.addEventListener('statechange', function () {
+    registration.addEventListener('updatefound', () => {
+      const worker = registration.installing;
+      worker.addEventListener('statechange', () => {
         // Only an update needs consent; the very first worker has nothing to replace.
         if (worker.state === 'installed' && navigator.serviceWorker.controller) offerUpdate(worker);
       });
     });
   }
   function askForOfflineCopy() {
-    navigator.serviceWorker.ready.then(function (registration) {
-      var worker = registration.active;
-      var channel = new MessageChannel();
+    navigator.serviceWorker.ready.then((registration) => {
+      const worker = registration.active;
+      const channel = new MessageChannel();
       function announce(locale) {
         document.documentElement.dataset.offlineReady = locale;
         document.getElementById('offline-status').textContent = body.dataset.labelOfflineReady;
       }
-      channel.port1.onmessage = function (event) {
+      channel.port1.onmessage = (event) => {
         if (!event.data.ok) return;
         // Say "ready" once the worker also controls this page (it claims it on this message).
         if (navigator.serviceWorker.controller) return announce(event.data.locale);
-        navigator.serviceWorker.addEventListener('controllerchange', function () {
+        navigator.serviceWorker.addEventListener('controllerchange', () => {
           announce(event.data.locale);
         }, { once: true });
       };
-      worker.postMessage({ type: 'precache', locale: lang }, [channel.port2]);
+      worker.postMessage({ type: MESSAGE.PRECACHE, locale: lang }, [channel.port2]);
       // Opening the app sends any concern waiting in the outbox (the worker holds that code,
       // so guidance pages stay light).
-      worker.postMessage({ type: 'sync-outbox' });
+      worker.postMessage({ type: MESSAGE.SYNC_OUTBOX });
     });
   }
 
-  navigator.serviceWorker.addEventListener('controllerchange', function () {
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
     if (switching) window.location.reload();
   });
   navigator.serviceWorker.register('/sw.js', { scope: '/', updateViaCache: 'none' })
-    .then(function (registration) {
+    .then((registration) => {
       watch(registration);
       askForOfflineCopy();
-      document.addEventListener('visibilitychange', function () {
-        if (document.visibilityState === 'visible') registration.update().catch(function () {});
+      document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState === 'visible') registration.update().catch(() => {});
       });
     })
-    .catch(function () { /* no service worker (e.g. private mode): the pages still work online */ });
+    .catch(() => { /* no service worker (e.g. private mode): the pages still work online */ });
 
   window.wegwijzer = { openStatus: openStatus };
 })();

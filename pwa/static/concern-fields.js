@@ -3,21 +3,20 @@
  * The server's template gives every input name = API key and id = field-<key>, and every field
  * an (empty, hidden) paragraph error-<key> linked by aria-describedby.
  */
-(function () {
+(() => {
   'use strict';
 
-  window.WegwijzerFields = function (form) {
+  window.WegwijzerFields = (form) => {
     function controls() {
-      return Array.prototype.filter.call(form.elements, function (el) {
-        return el.name && el.type !== 'hidden' && el.type !== 'submit' && el.type !== 'button' &&
-          el.name !== 'csrf_token' && el.name !== 'idempotency_key';
-      });
+      return Array.prototype.filter.call(form.elements, (el) =>
+        el.name && el.type !== 'hidden' && el.type !== 'submit' && el.type !== 'button' &&
+        el.name !== 'csrf_token' && el.name !== 'idempotency_key');
     }
 
     /* Booleans as JSON booleans, a radio group as its chosen value ('' when none). */
     function read() {
-      var fields = {};
-      controls().forEach(function (el) {
+      const fields = {};
+      controls().forEach((el) => {
         if (el.type === 'checkbox') fields[el.name] = el.checked;
         else if (el.type === 'radio') {
           if (!(el.name in fields)) fields[el.name] = '';
@@ -28,9 +27,9 @@
     }
 
     function fill(fields) {
-      controls().forEach(function (el) {
+      controls().forEach((el) => {
         if (!(el.name in fields)) return;
-        var value = fields[el.name];
+        const value = fields[el.name];
         if (el.type === 'checkbox') el.checked = value === true;
         else if (el.type === 'radio') el.checked = el.value === value;
         else el.value = typeof value === 'string' ? value : '';
@@ -38,8 +37,8 @@
     }
 
     function showError(name, messages) {
-      var paragraph = document.getElementById('error-' + name);
-      var field = document.getElementById('field-' + name);
+      const paragraph = document.getElementById(`error-${name}`);
+      const field = document.getElementById(`field-${name}`);
       if (!paragraph || !field) return false;
       paragraph.textContent = messages.join(' ');
       paragraph.hidden = false;
@@ -49,8 +48,8 @@
     }
 
     function clearError(name) {
-      var paragraph = document.getElementById('error-' + name);
-      var field = document.getElementById('field-' + name);
+      const paragraph = document.getElementById(`error-${name}`);
+      const field = document.getElementById(`field-${name}`);
       if (!paragraph || !field || paragraph.hidden) return;
       paragraph.hidden = true;
       paragraph.textContent = '';
@@ -60,9 +59,9 @@
 
     /* The field's visible label (a radio group's legend), for the summary above the form. */
     function label(name) {
-      var field = document.getElementById('field-' + name);
-      var caption = field.tagName === 'FIELDSET' ? field.querySelector('legend')
-        : form.querySelector('label[for="field-' + name + '"]');
+      const field = document.getElementById(`field-${name}`);
+      const caption = field.tagName === 'FIELDSET' ? field.querySelector('legend')
+        : form.querySelector(`label[for="field-${name}"]`);
       return caption ? caption.textContent.replace(/\s+/g, ' ').trim() : name;
     }
 

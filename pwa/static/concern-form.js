@@ -2,17 +2,18 @@
  *
  * Without JavaScript (or IndexedDB) the form still posts to the server as plain HTML.
  */
-(function () {
+(() => {
   'use strict';
-  var form = document.getElementById('concern-form');
+  const form = document.getElementById('concern-form');
   if (!form) return;
-  var C = window.WegwijzerConcerns;
-  var Drafts = window.WegwijzerDrafts;
-  var SAVE_DELAY_MS = 300;
+  const C = window.WegwijzerConcerns;
+  const Drafts = window.WegwijzerDrafts;
+  const { STATE } = window.WegwijzerShared;
+  const SAVE_DELAY_MS = 300;
 
   // --- Acute danger: the 112 guidance appears right where the box is ticked.
-  var urgentBox = document.getElementById('field-urgent');
-  var urgentGuidance = document.getElementById('urgent-guidance');
+  const urgentBox = document.getElementById('field-urgent');
+  const urgentGuidance = document.getElementById('urgent-guidance');
   function showUrgent() {
     if (urgentBox && urgentGuidance) urgentGuidance.hidden = !urgentBox.checked;
   }
@@ -22,47 +23,47 @@
     showUrgent();
   }
 
-  if (!Drafts || !Drafts.available) {
-    // No IndexedDB: post the form as HTML, with a token fresh from the server (the page may
-    // come from the offline copy).
-    form.addEventListener('submit', function (event) {
+  if (!C.keepsConcerns) {
+    // No IndexedDB or Web Locks: post the form as HTML, with a token fresh from the server (the
+    // page may come from the offline copy).
+    form.addEventListener('submit', (event) => {
       event.preventDefault();
       fetch('/api/csrf', { credentials: 'same-origin', cache: 'no-store' })
-        .then(function (response) { return response.json(); })
-        .then(function (body) { form.elements.csrf_token.value = body.csrf_token; })
-        .catch(function () {})
-        .then(function () { form.submit(); });
+        .then((response) => response.json())
+        .then((body) => { form.elements.csrf_token.value = body.csrf_token; })
+        .catch(() => {})
+        .then(() => { form.submit(); });
     });
     return;
   }
 
-  var status = document.getElementById('draft-status');
+  const status = document.getElementById('draft-status');
   // "This browser may delete drafts" belongs next to "draft saved on this phone".
-  var storageNote = document.getElementById('storage-note');
+  const storageNote = document.getElementById('storage-note');
   if (storageNote) status.before(storageNote);
-  var keyInput = document.getElementById('idempotency-key');
-  var draft = null; // this page's copy of the draft record
-  var dirty = false;
-  var timer = null;
-  var shownErrors = [];
+  const keyInput = document.getElementById('idempotency-key');
+  let draft = null; // this page's copy of the draft record
+  let dirty = false;
+  let timer = null;
+  let shownErrors = [];
 
-  var fieldsOf = window.WegwijzerFields(form);
-  var userControls = fieldsOf.controls;
-  var readFields = fieldsOf.read;
-  var fillFields = fieldsOf.fill;
-  var clearFieldError = fieldsOf.clearError;
-  var fieldLabel = fieldsOf.label;
+  const fieldsOf = window.WegwijzerFields(form);
+  const userControls = fieldsOf.controls;
+  const readFields = fieldsOf.read;
+  const fillFields = fieldsOf.fill;
+  const clearFieldError = fieldsOf.clearError;
+  const fieldLabel = fieldsOf.label;
   function showFieldError(name, messages) {
-    var shown = fieldsOf.showError(name, messages);
+    const shown = fieldsOf.showError(name, messages);
     if (shown) shownErrors.push(name);
     return shown;
   }
 
   // --- Messages above the form, about the whole concern.
   function showNotice(text, className, extra) {
-    var old = document.getElementById('draft-notice');
+    const old = document.getElementById('draft-notice');
     if (old) old.remove();
-    var box = C.textElement('div', className || 'notice');
+    const box = C.textElement('div', className || 'notice');
     box.id = 'draft-notice';
     box.setAttribute('role', 'alert');
     box.appendChild(C.textElement('p', '', text));
@@ -74,18 +75,18 @@
     return text === 'idempotency_key_reused' ? C.label('key-reused') : text;
   }
   function showServerErrors(errors) {
-    var general = [];
-    Object.keys(errors || {}).forEach(function (name) {
-      var messages = (errors[name] || []).map(messageFor);
+    let general = [];
+    Object.keys(errors || {}).forEach((name) => {
+      const messages = (errors[name] || []).map(messageFor);
       if (!showFieldError(name, messages)) general = general.concat(messages);
     });
-    var list = C.textElement('ul');
-    general.forEach(function (text) { list.appendChild(C.textElement('li', '', text)); });
-    shownErrors.forEach(function (name) {
-      var paragraph = document.getElementById('error-' + name);
-      var item = C.textElement('li');
-      var link = C.textElement('a', '', fieldLabel(name) + ': ' + paragraph.textContent);
-      link.href = '#field-' + name;
+    const list = C.textElement('ul');
+    general.forEach((text) => { list.appendChild(C.textElement('li', '', text)); });
+    shownErrors.forEach((name) => {
+      const paragraph = document.getElementById(`error-${name}`);
+      const item = C.textElement('li');
+      const link = C.textElement('a', '', `${fieldLabel(name)}: ${paragraph.textContent}`);
+      link.href = `#field-${name}`;
       item.appendChild(link);
       list.appendChild(item);
     });
@@ -94,42 +95,42 @@
 
   // --- Autosave: after a pause in typing, at once on a change, and as the page goes away.
   function noteSaved() {
-    var text = C.label('saved', { time: C.formatDate(new Date().toISOString(), true) });
+    const text = C.label('saved', { time: C.formatDate(new Date().toISOString(), true) });
     if (status.textContent !== text) status.textContent = text;
   }
   function lockForm(text) {
-    draft.state = 'waiting';
-    userControls().forEach(function (el) { el.disabled = true; });
-    form.querySelectorAll('button').forEach(function (button) { button.disabled = true; });
-    var link = C.textElement('a', '', C.label('my-concerns'));
+    draft.state = STATE.WAITING;
+    userControls().forEach((el) => { el.disabled = true; });
+    form.querySelectorAll('button').forEach((button) => { button.disabled = true; });
+    const link = C.textElement('a', '', C.label('my-concerns'));
     link.href = C.listUrl;
-    var more = C.textElement('p');
+    const more = C.textElement('p');
     more.appendChild(link);
     showNotice(text || C.label('locked'), 'notice notice-waiting', more);
   }
   function save() {
     clearTimeout(timer);
     timer = null;
-    if (!dirty || !draft || draft.state === 'waiting') return Promise.resolve();
+    if (!dirty || !draft || draft.state === STATE.WAITING) return Promise.resolve();
     dirty = false;
-    var fields = readFields();
-    return Drafts.saveDraft(draft.id, fields, C.lang).then(function (stored) {
+    const fields = readFields();
+    return Drafts.saveDraft(draft.id, fields, C.lang).then((stored) => {
       if (!stored) return lockForm(C.label('sent-elsewhere'));
-      if (stored.state === 'waiting') return lockForm();
+      if (stored.state === STATE.WAITING) return lockForm();
       draft = stored;
       noteSaved();
-    }, function () {
+    }, () => {
       dirty = true;
       status.textContent = C.label('not-saved');
     });
   }
   function flushNow() {
     // The page may be gone in a moment: hand the write to IndexedDB in this task.
-    if (!dirty || !draft || draft.state === 'waiting') return;
+    if (!dirty || !draft || draft.state === STATE.WAITING) return;
     clearTimeout(timer);
     timer = null;
-    var stamp = new Date().toISOString();
-    var record = Object.assign({}, draft, {
+    const stamp = new Date().toISOString();
+    const record = Object.assign({}, draft, {
       fields: readFields(), lang: C.lang, updated_at: stamp, created_at: draft.created_at || stamp
     });
     if (Drafts.putDraftNow(record)) {
@@ -144,60 +145,60 @@
     if (event.target.name) clearFieldError(event.target.name);
     if (draft && !/[?&]draft=/.test(location.search)) {
       // A reload (or an app update) reopens this draft; the URL carries only its random id.
-      history.replaceState(history.state, '', location.pathname + '?draft=' + draft.id);
+      history.replaceState(history.state, '', `${location.pathname}?draft=${draft.id}`);
     }
   }
-  form.addEventListener('input', function (event) {
+  form.addEventListener('input', (event) => {
     edited(event);
     clearTimeout(timer);
     timer = setTimeout(save, SAVE_DELAY_MS);
   });
-  form.addEventListener('change', function (event) {
+  form.addEventListener('change', (event) => {
     edited(event);
     save();
   });
   window.addEventListener('pagehide', flushNow);
   window.addEventListener('beforeunload', flushNow);
-  document.addEventListener('visibilitychange', function () {
+  document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') flushNow();
   });
   // "Update now" (app.js) reloads the page soon after: save before it does.
-  document.addEventListener('click', function (event) {
-    if (event.target.closest && event.target.closest('#update-button')) flushNow();
+  document.addEventListener('click', (event) => {
+    if (event.target.closest?.('#update-button')) flushNow();
   }, true);
 
   // --- Send: check the obvious in the browser (the server is the judge), then queue.
   function validate() {
     shownErrors.forEach(clearFieldError);
     shownErrors = [];
-    var seen = {};
-    userControls().forEach(function (el) {
+    const seen = {};
+    userControls().forEach((el) => {
       if (seen[el.name] || el.validity.valid) return;
       seen[el.name] = true;
-      var message = el.validity.valueMissing ? C.label('required')
+      const message = el.validity.valueMissing ? C.label('required')
         : el.type === 'email' ? C.label('email') : el.validationMessage;
       showFieldError(el.name, [message]);
     });
-    var fields = readFields();
+    const fields = readFields();
     if (fields.kind === 'registration' && !(fields.pupil_ref || '').trim()) {
       showFieldError('pupil_ref', [C.label('pupil-ref-needed')]);
     }
     if (!shownErrors.length) return true;
-    var first = form.querySelector('[name="' + shownErrors[0] + '"]');
+    const first = form.querySelector(`[name="${shownErrors[0]}"]`);
     if (first) first.focus();
     return false;
   }
-  form.addEventListener('submit', function (event) {
+  form.addEventListener('submit', (event) => {
     event.preventDefault();
-    if (!draft || draft.state === 'waiting' || !validate()) return;
+    if (!draft || draft.state === STATE.WAITING || !validate()) return;
     clearTimeout(timer);
     dirty = false;
-    Drafts.queueDraft(draft.id, readFields(), C.lang).then(function () {
-      draft.state = 'waiting';
+    Drafts.queueDraft(draft.id, readFields(), C.lang).then(() => {
+      draft.state = STATE.WAITING;
       return C.registerBackgroundSync();
-    }).then(function () {
+    }).then(() => {
       location.assign(C.listUrl);
-    }, function () {
+    }, () => {
       status.textContent = C.label('not-saved');
     });
   });
@@ -205,37 +206,37 @@
   // --- Open: the draft named in ?draft=, or a new one with a key made on this device.
   async function start() {
     await Drafts.ready();
-    var requested = new URLSearchParams(location.search).get('draft');
-    var notice = null;
+    const requested = new URLSearchParams(location.search).get('draft');
+    let notice = null;
     if (Drafts.isId(requested)) {
-      var stored = await Drafts.getDraft(requested);
+      const stored = await Drafts.getDraft(requested);
       if (stored) {
         draft = stored;
         fillFields(stored.fields || {});
         showUrgent();
-        if (stored.state === 'waiting') lockForm();
-        if (stored.state === 'rejected') showServerErrors(stored.errors);
+        if (stored.state === STATE.WAITING) lockForm();
+        if (stored.state === STATE.REJECTED) showServerErrors(stored.errors);
       } else {
-        var receipt = await Drafts.getReceipt(requested);
+        const receipt = await Drafts.getReceipt(requested);
         notice = receipt ? C.label('already-sent', { reference: receipt.reference })
           : C.label('missing');
       }
     }
     if (!draft) {
-      draft = { id: Drafts.newId(), state: 'draft', created_at: new Date().toISOString() };
+      draft = { id: Drafts.newId(), state: STATE.DRAFT, created_at: new Date().toISOString() };
       if (requested) history.replaceState(history.state, '', location.pathname);
       if (notice) showNotice(notice);
     }
     if (keyInput) keyInput.value = draft.id;
     // Another tab may send or queue this same draft: then this page must stop writing to it.
-    C.onChange(function () {
-      if (draft.state === 'waiting') return;
-      Promise.all([Drafts.getDraft(draft.id), Drafts.getReceipt(draft.id)]).then(function (found) {
+    C.onChange(() => {
+      if (draft.state === STATE.WAITING) return;
+      Promise.all([Drafts.getDraft(draft.id), Drafts.getReceipt(draft.id)]).then((found) => {
         if (found[1]) lockForm(C.label('sent-elsewhere'));
-        else if (found[0] && found[0].state === 'waiting') lockForm();
+        else if (found[0] && found[0].state === STATE.WAITING) lockForm();
       });
     });
     if (dirty) save(); // typed while the draft was loading
   }
-  start().catch(function () { status.textContent = C.label('not-saved'); });
+  start().catch(() => { status.textContent = C.label('not-saved'); });
 })();

@@ -1,34 +1,35 @@
 /* "My concerns": drafts, the outbox and receipts, drawn from this phone's IndexedDB. */
-(function () {
+(() => {
   'use strict';
-  var C = window.WegwijzerConcerns;
-  var Drafts = window.WegwijzerDrafts;
-  var Outbox = window.WegwijzerOutbox;
-  var lists = {
+  const C = window.WegwijzerConcerns;
+  const Drafts = window.WegwijzerDrafts;
+  const Outbox = window.WegwijzerOutbox;
+  const { STATE } = window.WegwijzerShared;
+  const lists = {
     open: document.getElementById('list-open'),
     waiting: document.getElementById('list-waiting'),
     sent: document.getElementById('list-sent')
   };
-  if (!lists.open || !Drafts || !Drafts.available) return;
-  var bar = document.getElementById('outbox-bar');
-  var syncStatus = document.getElementById('sync-status');
-  var sendNow = document.getElementById('send-now');
-  var dialog = document.getElementById('delete-dialog');
-  var ICONS = { draft: '✎', rejected: '⚠', waiting: '◔', sent: '✓' };
-  var pendingDelete = null;
+  if (!lists.open || !C.keepsConcerns) return;
+  const bar = document.getElementById('outbox-bar');
+  const syncStatus = document.getElementById('sync-status');
+  const sendNow = document.getElementById('send-now');
+  const dialog = document.getElementById('delete-dialog');
+  const ICONS = { draft: '✎', rejected: '⚠', waiting: '◔', sent: '✓' };
+  let pendingDelete = null;
 
   function newestFirst(field) {
-    return function (a, b) { return (b[field] || '').localeCompare(a[field] || ''); };
+    return (a, b) => (b[field] || '').localeCompare(a[field] || '');
   }
 
   function badge(state, reference) {
-    var line = C.textElement('p', 'state-badge state-' + state);
-    var icon = line.appendChild(C.textElement('span', 'state-icon', ICONS[state]));
+    const line = C.textElement('p', `state-badge state-${state}`);
+    const icon = line.appendChild(C.textElement('span', 'state-icon', ICONS[state]));
     icon.setAttribute('aria-hidden', 'true');
-    var text = C.label('state-' + state);
-    if (state === 'sent') {
+    const text = C.label(`state-${state}`);
+    if (state === STATE.SENT) {
       // "Sent — received by the CMP as <strong>CMP-2026-0007</strong>"
-      var parts = text.split('{reference}');
+      const parts = text.split('{reference}');
       line.appendChild(document.createTextNode(parts[0]));
       line.appendChild(C.textElement('strong', 'receipt-reference', reference));
       line.appendChild(document.createTextNode(parts[1] || ''));
@@ -39,50 +40,50 @@
   }
 
   function titleOf(draft) {
-    var fields = draft.fields || {};
-    var parts = [];
-    if (fields.kind) parts.push(C.label('kind-' + fields.kind));
+    const fields = draft.fields || {};
+    const parts = [];
+    if (fields.kind) parts.push(C.label(`kind-${fields.kind}`));
     if (fields.pupil_ref) parts.push(fields.pupil_ref);
     if (fields.school) parts.push(fields.school);
     return parts.join(' · ') || C.label('untitled');
   }
 
   function draftItem(draft) {
-    var item = C.textElement('li', 'concern concern-' + draft.state);
-    var titleId = 'title-' + draft.id;
+    const item = C.textElement('li', `concern concern-${draft.state}`);
+    const titleId = `title-${draft.id}`;
     item.dataset.id = draft.id;
     item.dataset.state = draft.state;
     item.appendChild(badge(draft.state));
     item.appendChild(C.textElement('h3', 'concern-title', titleOf(draft))).id = titleId;
-    var need = ((draft.fields || {}).need || '').trim();
+    const need = (draft.fields?.need || '').trim();
     if (need) {
-      var excerpt = need.length > 140 ? need.slice(0, 140) + '…' : need;
+      const excerpt = need.length > 140 ? `${need.slice(0, 140)}…` : need;
       item.appendChild(C.textElement('p', 'concern-excerpt', excerpt));
     }
-    var when = draft.state === 'waiting'
+    const when = draft.state === STATE.WAITING
       ? C.label('queued', { date: C.formatDate(draft.queued_at) })
       : C.label('changed', { date: C.formatDate(draft.updated_at) });
     item.appendChild(C.textElement('p', 'concern-meta', when));
-    if (draft.state === 'rejected') {
-      var box = C.textElement('div', 'concern-errors');
+    if (draft.state === STATE.REJECTED) {
+      const box = C.textElement('div', 'concern-errors');
       box.appendChild(C.textElement('p', '', C.label('rejected-intro')));
-      var list = box.appendChild(C.textElement('ul'));
-      Object.keys(draft.errors || {}).forEach(function (name) {
-        (draft.errors[name] || []).forEach(function (message) {
-          var text = message === 'idempotency_key_reused' ? C.label('key-reused') : message;
+      const list = box.appendChild(C.textElement('ul'));
+      Object.keys(draft.errors || {}).forEach((name) => {
+        (draft.errors[name] || []).forEach((message) => {
+          const text = message === 'idempotency_key_reused' ? C.label('key-reused') : message;
           list.appendChild(C.textElement('li', '', text));
         });
       });
       item.appendChild(box);
     }
-    var actions = item.appendChild(C.textElement('div', 'concern-actions'));
-    var open = C.textElement('a', 'button', C.label(
-      draft.state === 'waiting' ? 'view' : draft.state === 'rejected' ? 'fix' : 'open'));
-    open.href = C.formUrl + '?draft=' + encodeURIComponent(draft.id);
+    const actions = item.appendChild(C.textElement('div', 'concern-actions'));
+    const open = C.textElement('a', 'button', C.label(
+      draft.state === STATE.WAITING ? 'view' : draft.state === STATE.REJECTED ? 'fix' : 'open'));
+    open.href = `${C.formUrl}?draft=${encodeURIComponent(draft.id)}`;
     open.setAttribute('aria-describedby', titleId);
     actions.appendChild(open);
-    if (draft.state !== 'waiting') {
-      var remove = C.textElement('button', 'button-quiet delete', C.label('delete'));
+    if (draft.state !== STATE.WAITING) {
+      const remove = C.textElement('button', 'button-quiet delete', C.label('delete'));
       remove.type = 'button';
       remove.dataset.delete = draft.id;
       remove.setAttribute('aria-describedby', titleId);
@@ -92,20 +93,20 @@
   }
 
   function receiptItem(receipt) {
-    var item = C.textElement('li', 'concern concern-sent');
+    const item = C.textElement('li', 'concern concern-sent');
     item.dataset.id = receipt.id;
-    item.dataset.state = 'sent';
-    item.appendChild(badge('sent', receipt.reference));
-    var received = C.label('received', { date: C.formatDate(receipt.received_at) });
+    item.dataset.state = STATE.SENT;
+    item.appendChild(badge(STATE.SENT, receipt.reference));
+    const received = C.label('received', { date: C.formatDate(receipt.received_at) });
     item.appendChild(C.textElement('p', 'concern-meta', received));
-    var code = (receipt.status || 'received').replace(/_/g, '-');
-    var statusText = C.label('status-' + code) || receipt.status;
-    var status = C.label('status', { status: statusText });
+    const code = (receipt.status || 'received').replace(/_/g, '-');
+    const statusText = C.label(`status-${code}`) || receipt.status;
+    const status = C.label('status', { status: statusText });
     item.appendChild(C.textElement('p', 'concern-status', status));
-    var next = C.label('next-' + code); // the next step of the flow, while one remains
+    const next = C.label(`next-${code}`); // the next step of the flow, while one remains
     if (next) item.appendChild(C.textElement('p', 'concern-next', next));
     if (receipt.follow_up) {
-      var followUp = item.appendChild(C.textElement('div', 'follow-up'));
+      const followUp = item.appendChild(C.textElement('div', 'follow-up'));
       followUp.appendChild(C.textElement('p', 'follow-up-title', C.label('follow-up')));
       followUp.appendChild(C.textElement('p', 'follow-up-text', receipt.follow_up));
     }
@@ -119,61 +120,61 @@
 
   function fill(name, items) {
     lists[name].replaceChildren.apply(lists[name], items);
-    document.getElementById('group-' + name).hidden = items.length === 0;
+    document.getElementById(`group-${name}`).hidden = items.length === 0;
   }
 
   function describeSync(waiting, lastSync) {
-    var sync = C.sync;
+    const sync = C.sync;
     if (sync.running) return C.label('sending');
     if (!waiting) return C.label('all-sent');
-    var time = sync.nextAt ? C.formatDate(sync.nextAt.toISOString(), true) : '';
+    const time = sync.nextAt ? C.formatDate(sync.nextAt.toISOString(), true) : '';
     if (!time) return C.label('state-waiting');
-    return C.label(lastSync && lastSync.unreachable ? 'unreachable' : 'kept', { time: time });
+    return C.label(lastSync?.unreachable ? 'unreachable' : 'kept', { time: time });
   }
 
-  var drawing = 0;
+  let drawing = 0;
   async function render() {
-    var ticket = ++drawing;
-    var found = await Promise.all([
+    const ticket = ++drawing;
+    const found = await Promise.all([
       Drafts.listDrafts(), Drafts.listReceipts(), Drafts.getMeta('last-sync')
     ]);
     if (ticket !== drawing) return; // a newer drawing is under way
-    var drafts = found[0].sort(newestFirst('updated_at'));
-    var waiting = drafts.filter(function (d) { return d.state === 'waiting'; });
-    fill('open', drafts.filter(function (d) { return d.state !== 'waiting'; }).map(draftItem));
+    const drafts = found[0].sort(newestFirst('updated_at'));
+    const waiting = drafts.filter((d) => d.state === STATE.WAITING);
+    fill('open', drafts.filter((d) => d.state !== STATE.WAITING).map(draftItem));
     fill('waiting', waiting.sort(newestFirst('queued_at')).reverse().map(draftItem));
     fill('sent', found[1].sort(newestFirst('received_at')).map(receiptItem));
     document.getElementById('concern-empty').hidden = drafts.length + found[1].length > 0;
     bar.hidden = waiting.length === 0; // a sync with nothing waiting shows nothing (no shift)
     sendNow.disabled = C.sync.running;
-    var text = describeSync(waiting.length, found[2]);
+    const text = describeSync(waiting.length, found[2]);
     if (syncStatus.textContent !== text) syncStatus.textContent = text;
     // The storage note (below the lists) may show only now, so it never pushes them down.
     document.querySelector('.concern-area').classList.add('is-drawn');
   }
 
   function refreshReceipts() {
-    Outbox.refreshReceipts(C.lang).catch(function () {});
+    Outbox.refreshReceipts(C.lang).catch(() => {});
   }
 
-  sendNow.addEventListener('click', function () { C.syncNow({ reset: true }); });
+  sendNow.addEventListener('click', () => { C.syncNow({ reset: true }); });
 
   // Delete asks first, in a modal dialog (focus stays inside; Escape keeps the draft).
-  lists.open.addEventListener('click', function (event) {
-    var button = event.target.closest('button[data-delete]');
+  lists.open.addEventListener('click', (event) => {
+    const button = event.target.closest('button[data-delete]');
     if (!button) return;
     pendingDelete = button.dataset.delete;
     dialog.returnValue = '';
     dialog.showModal();
   });
-  dialog.addEventListener('close', function () {
-    var id = pendingDelete;
+  dialog.addEventListener('close', () => {
+    const id = pendingDelete;
     pendingDelete = null;
     if (dialog.returnValue !== 'delete' || !id) return;
-    Drafts.deleteDraft(id).then(function () {
+    Drafts.deleteDraft(id).then(() => {
       Outbox.announce();
       return render();
-    }).then(function () {
+    }).then(() => {
       document.getElementById('main').focus();
     });
   });

@@ -4,53 +4,55 @@
  * page becomes visible again, on "send now", by Background Sync (the service worker) and by a
  * timer that backs off while something waits: a server that is down fires no `online` event.
  */
-(function () {
+(() => {
   'use strict';
-  var Drafts = window.WegwijzerDrafts;
-  var Outbox = window.WegwijzerOutbox;
-  var lang = document.documentElement.lang;
-  var labels = (document.getElementById('concern-labels') || document.body).dataset;
+  const Drafts = window.WegwijzerDrafts;
+  const Outbox = window.WegwijzerOutbox;
+  const Shared = window.WegwijzerShared;
+  const lang = document.documentElement.lang;
+  const labels = (document.getElementById('concern-labels') || document.body).dataset;
   // Seconds between tries while something waits; the last one repeats.
-  var BACKOFF_SECONDS = [5, 15, 60, 300];
-  var FORMAT_LOCALES = { nl: 'nl-BE', fr: 'fr-BE', en: 'en-GB' };
+  const BACKOFF_SECONDS = [5, 15, 60, 300];
+  const FORMAT_LOCALES = { nl: 'nl-BE', fr: 'fr-BE', en: 'en-GB' };
+  // Kept on this phone only where IndexedDB stores them and Web Locks let the outbox send them
+  // one at a time; elsewhere the form is sent as a plain page.
+  const keepsConcerns = Boolean(Drafts?.available && Outbox?.available);
 
   /* A translated string from data-label-* (rendered with _() by the template), {name} filled. */
   function label(name, values) {
-    var key = 'label' + name.replace(/(^|-)([a-z])/g, function (m, dash, c) {
-      return c.toUpperCase();
-    });
-    var text = labels[key] || '';
-    Object.keys(values || {}).forEach(function (k) {
-      text = text.split('{' + k + '}').join(values[k]);
+    const camel = name.replace(/(^|-)([a-z])/g, (_match, _dash, letter) => letter.toUpperCase());
+    let text = labels[`label${camel}`] || '';
+    Object.keys(values || {}).forEach((k) => {
+      text = text.split(`{${k}}`).join(values[k]);
     });
     return text;
   }
 
   function formatDate(iso, timeOnly) {
     if (!iso) return '';
-    var date = new Date(iso);
-    if (isNaN(date)) return '';
-    var options = timeOnly ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' };
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return '';
+    const options = timeOnly ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' };
     return new Intl.DateTimeFormat(FORMAT_LOCALES[lang] || lang, options).format(date);
   }
 
   function textElement(tag, className, text) {
-    var element = document.createElement(tag);
+    const element = document.createElement(tag);
     if (className) element.className = className;
     if (text) element.textContent = text;
     return element;
   }
 
   // --- Redraw when anything changes in another tab, in the worker or in this page.
-  var changeListeners = [];
+  const changeListeners = [];
   function onChange(listener) { changeListeners.push(listener); }
-  function changed() { changeListeners.forEach(function (listener) { listener(); }); }
+  function changed() { changeListeners.forEach((listener) => { listener(); }); }
   if (typeof BroadcastChannel !== 'undefined') {
-    new BroadcastChannel(Outbox.CHANNEL).onmessage = changed; // also hears this page's own sync
+    new BroadcastChannel(Shared.CHANNEL).onmessage = changed; // also hears this page's own sync
   }
 
   // --- The sync timer with back-off; one attempt at a time in this page (the lock does the rest).
-  var sync = { running: false, step: 0, timer: null, nextAt: null, outcome: null };
+  const sync = { running: false, step: 0, timer: null, nextAt: null, outcome: null };
 
   function schedule(seconds) {
     clearTimeout(sync.timer);
@@ -59,16 +61,16 @@
   }
 
   async function syncNow(options) {
-    if (options && options.reset) sync.step = 0;
+    if (options?.reset) sync.step = 0;
     if (sync.running) return sync.outcome;
     clearTimeout(sync.timer);
     sync.running = true;
     sync.nextAt = null;
     changed();
-    var outcome;
+    let outcome;
     try {
       outcome = await Outbox.sync();
-    } catch (error) {
+    } catch {
       outcome = { unreachable: true, waiting: 1 };
     }
     sync.running = false;
@@ -82,7 +84,7 @@
     } else {
       sync.step = 0;
     }
-    if (outcome.sent) Outbox.refreshReceipts(lang).catch(function () {});
+    if (outcome.sent) Outbox.refreshReceipts(lang).catch(() => {});
     changed();
     return outcome;
   }
@@ -90,32 +92,31 @@
   /* Where the browser has Background Sync, the worker sends the outbox even with no page open. */
   function registerBackgroundSync() {
     if (!('serviceWorker' in navigator)) return Promise.resolve();
-    var registering = navigator.serviceWorker.ready.then(function (registration) {
-      return registration.sync ? registration.sync.register(Outbox.SYNC_TAG) : null;
-    }).catch(function () { /* not allowed here: the timer and the online event remain */ });
-    var enough = new Promise(function (resolve) { setTimeout(resolve, 1000); });
+    const registering = navigator.serviceWorker.ready
+      .then((registration) => registration.sync?.register(Shared.SYNC_TAG))
+      .catch(() => { /* not allowed here: the timer and the online event remain */ });
+    const enough = new Promise((resolve) => { setTimeout(resolve, 1000); });
     return Promise.race([registering, enough]);
   }
 
-  window.addEventListener('online', function () { syncNow({ reset: true }); });
-  document.addEventListener('visibilitychange', function () {
+  window.addEventListener('online', () => { syncNow({ reset: true }); });
+  document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible' && !sync.running) syncNow();
   });
 
   // --- Ask the browser to keep our storage; say so plainly when it does not.
   function checkPersistence() {
-    var note = document.getElementById('storage-note');
+    const note = document.getElementById('storage-note');
     if (!note) return;
-    var storage = navigator.storage;
-    if (!storage || !storage.persist) { note.hidden = false; return; }
-    storage.persisted().then(function (persisted) {
-      return persisted || storage.persist();
-    }).then(function (persisted) {
+    const storage = navigator.storage;
+    if (!storage?.persist) { note.hidden = false; return; }
+    storage.persisted().then((persisted) => persisted || storage.persist()).then((persisted) => {
       note.hidden = Boolean(persisted);
-    }).catch(function () { note.hidden = false; });
+    }).catch(() => { note.hidden = false; });
   }
 
   window.WegwijzerConcerns = {
+    keepsConcerns: keepsConcerns,
     lang: lang,
     label: label,
     formatDate: formatDate,
@@ -125,12 +126,12 @@
     sync: sync,
     syncNow: syncNow,
     registerBackgroundSync: registerBackgroundSync,
-    listUrl: '/' + lang + '/concerns/',
-    formUrl: '/' + lang + '/concerns/new'
+    listUrl: `/${lang}/concerns/`,
+    formUrl: `/${lang}/concerns/new`
   };
 
-  if (!Drafts || !Drafts.available) return;
+  if (!keepsConcerns) return;
   checkPersistence();
   // Opening a concern page is "opening the app" for the outbox: try at once.
-  document.addEventListener('DOMContentLoaded', function () { syncNow(); });
+  document.addEventListener('DOMContentLoaded', () => { syncNow(); });
 })();

@@ -4,66 +4,67 @@
  * both have (indexedDB, crypto). The text of a concern lives in "drafts" until the server
  * confirms it; then one transaction swaps it for a receipt that holds no text at all.
  */
-(function (scope) {
+((scope) => {
   'use strict';
-  var DB_NAME = 'wegwijzer';
-  var DB_VERSION = 1;
-  var DRAFTS = 'drafts'; // {id, state: draft|waiting|rejected, lang, fields, errors, dates}
-  var RECEIPTS = 'receipts'; // {id, reference, receipt_token, received_at, status, ...checks}
-  var META = 'meta'; // {name: 'sync-lease' | 'last-sync', ...}
-  var opening = null;
-  var openedDb = null; // kept for putDraftNow, which must start without waiting
+  const { STATE } = scope.WegwijzerShared;
+  const DB_NAME = 'wegwijzer';
+  const DB_VERSION = 1;
+  const DRAFTS = 'drafts'; // {id, state: DRAFT, WAITING or REJECTED, lang, fields, errors, dates}
+  const RECEIPTS = 'receipts'; // {id, reference, receipt_token, received_at, status, ...checks}
+  const META = 'meta'; // {name: 'last-sync', ...}
+  let opening = null;
+  let openedDb = null; // kept for putDraftNow, which must start without waiting
 
   function requestDone(request) {
-    return new Promise(function (resolve, reject) {
-      request.onsuccess = function () { resolve(request.result); };
-      request.onerror = function () { reject(request.error); };
+    return new Promise((resolve, reject) => {
+      request.onsuccess = () => { resolve(request.result); };
+      request.onerror = () => { reject(request.error); };
     });
   }
 
   function transactionDone(tx) {
-    return new Promise(function (resolve, reject) {
-      tx.oncomplete = function () { resolve(); };
-      tx.onabort = function () { reject(tx.error || new Error('transaction aborted')); };
-      tx.onerror = function () { reject(tx.error); };
+    return new Promise((resolve, reject) => {
+      tx.oncomplete = () => { resolve(); };
+      tx.onabort = () => { reject(tx.error || new Error('transaction aborted')); };
+      tx.onerror = () => { reject(tx.error); };
     });
   }
 
   function open() {
     if (opening) return opening;
-    opening = new Promise(function (resolve, reject) {
-      var request = indexedDB.open(DB_NAME, DB_VERSION);
-      request.onupgradeneeded = function () {
-        var db = request.result;
+    opening = new Promise((resolve, reject) => {
+      const request = indexedDB.open(DB_NAME, DB_VERSION);
+      request.onupgradeneeded = () => {
+        const db = request.result;
         db.createObjectStore(DRAFTS, { keyPath: 'id' });
         db.createObjectStore(RECEIPTS, { keyPath: 'id' });
         db.createObjectStore(META, { keyPath: 'name' });
       };
-      request.onsuccess = function () {
-        var db = request.result;
+      request.onsuccess = () => {
+        const db = request.result;
         // A newer version of the app wants to upgrade: let it, and reopen on next use.
-        db.onversionchange = function () { db.close(); opening = null; openedDb = null; };
+        db.onversionchange = () => { db.close(); opening = null; openedDb = null; };
         openedDb = db;
         resolve(db);
       };
-      request.onerror = function () { opening = null; reject(request.error); };
+      request.onerror = () => { opening = null; reject(request.error); };
     });
     return opening;
   }
 
   /* Run `work(stores)` in one transaction; resolves with its result once committed. */
   async function withStores(names, mode, work) {
-    var db = await open();
-    var tx = db.transaction(names, mode, { durability: 'strict' });
-    var stores = {};
-    names.forEach(function (name) { stores[name] = tx.objectStore(name); });
-    var done = transactionDone(tx);
-    var result;
+    const db = await open();
+    const tx = db.transaction(names, mode, { durability: 'strict' });
+    const stores = {};
+    names.forEach((name) => { stores[name] = tx.objectStore(name); });
+    const done = transactionDone(tx);
+    let result;
     try {
       result = await work(stores);
     } catch (error) {
-      try { tx.abort(); } catch (ignored) { /* already finished */ }
-      done.catch(function () {});
+      try { tx.abort(); } catch { /* already finished */ }
+      done.catch(() => {});
       throw error;
     }
     await done;
@@ -74,25 +75,22 @@
 
   function newId() {
     if (scope.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
     bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
     bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
-    var hex = Array.prototype.map.call(bytes, function (b) {
-      return (b + 256).toString(16).slice(1);
-    });
+    const hex = Array.prototype.map.call(bytes, (b) => (b + 256).toString(16).slice(1));
     return [hex.slice(0, 4), hex.slice(4, 6), hex.slice(6, 8), hex.slice(8, 10), hex.slice(10)]
-      .map(function (part) { return part.join(''); }).join('-');
+      .map((part) => part.join('')).join('-');
   }
 
   function isId(value) {
-    var uuid4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const uuid4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
     return uuid4.test(value || '');
   }
 
   function read(store, key) {
-    return withStores([store], 'readonly', function (s) {
-      return requestDone(key === undefined ? s[store].getAll() : s[store].get(key));
-    });
+    return withStores([store], 'readonly', (s) =>
+      requestDone(key === undefined ? s[store].getAll() : s[store].get(key)));
   }
 
   function getDraft(id) { return read(DRAFTS, id); }
@@ -103,12 +101,12 @@
   /* Autosave: create or update a draft's fields. A concern already queued or sent is left
    * alone (a late save from an old tab must never resurrect sent text or change a queued body). */
   function saveDraft(id, fields, lang) {
-    return withStores([DRAFTS, RECEIPTS], 'readwrite', async function (s) {
+    return withStores([DRAFTS, RECEIPTS], 'readwrite', async (s) => {
       if (await requestDone(s[RECEIPTS].get(id))) return null;
-      var draft = await requestDone(s[DRAFTS].get(id));
-      if (draft && draft.state === 'waiting') return draft;
-      var stamp = now();
-      draft = draft || { id: id, state: 'draft', created_at: stamp };
+      let draft = await requestDone(s[DRAFTS].get(id));
+      if (draft && draft.state === STATE.WAITING) return draft;
+      const stamp = now();
+      draft = draft || { id: id, state: STATE.DRAFT, created_at: stamp };
       draft.fields = fields;
       draft.lang = lang;
       draft.updated_at = stamp;
@@ -119,14 +117,14 @@
 
   /* "Send": the draft joins the outbox; its body is frozen from here on (same key, same body). */
   function queueDraft(id, fields, lang) {
-    return withStores([DRAFTS, RECEIPTS], 'readwrite', async function (s) {
+    return withStores([DRAFTS, RECEIPTS], 'readwrite', async (s) => {
       if (await requestDone(s[RECEIPTS].get(id))) return null;
-      var stamp = now();
-      var draft = (await requestDone(s[DRAFTS].get(id))) || { id: id, created_at: stamp };
-      if (draft.state === 'waiting') return draft;
+      const stamp = now();
+      const draft = (await requestDone(s[DRAFTS].get(id))) || { id: id, created_at: stamp };
+      if (draft.state === STATE.WAITING) return draft;
       draft.fields = fields;
       draft.lang = lang;
-      draft.state = 'waiting';
+      draft.state = STATE.WAITING;
       draft.errors = null;
       draft.updated_at = stamp;
       draft.queued_at = stamp;
@@ -140,20 +138,20 @@
   function putDraftNow(draft) {
     if (!openedDb) return false;
     try {
-      var tx = openedDb.transaction([DRAFTS], 'readwrite', { durability: 'strict' });
+      const tx = openedDb.transaction([DRAFTS], 'readwrite', { durability: 'strict' });
       tx.objectStore(DRAFTS).put(draft);
       if (tx.commit) tx.commit();
       return true;
-    } catch (error) {
+    } catch {
       return false;
     }
   }
 
   function deleteDraft(id) {
-    return withStores([DRAFTS], 'readwrite', async function (s) {
-      var draft = await requestDone(s[DRAFTS].get(id));
+    return withStores([DRAFTS], 'readwrite', async (s) => {
+      const draft = await requestDone(s[DRAFTS].get(id));
       // A queued concern may already have reached the server: it is not deleted behind its back.
-      if (!draft || draft.state === 'waiting') return false;
+      if (!draft || draft.state === STATE.WAITING) return false;
       s[DRAFTS].delete(id);
       return true;
     });
@@ -161,7 +159,7 @@
 
   /* The server confirmed (2xx): keep only the receipt and drop the text, in ONE transaction. */
   function markSent(id, answer) {
-    return withStores([DRAFTS, RECEIPTS], 'readwrite', function (s) {
+    return withStores([DRAFTS, RECEIPTS], 'readwrite', (s) => {
       s[RECEIPTS].put({
         id: id,
         reference: answer.reference,
@@ -175,10 +173,10 @@
 
   /* The server refused the fields (422): back to the user with the errors, text kept. */
   function markRejected(id, errors) {
-    return withStores([DRAFTS], 'readwrite', async function (s) {
-      var draft = await requestDone(s[DRAFTS].get(id));
+    return withStores([DRAFTS], 'readwrite', async (s) => {
+      const draft = await requestDone(s[DRAFTS].get(id));
       if (!draft) return;
-      draft.state = 'rejected';
+      draft.state = STATE.REJECTED;
       draft.errors = errors;
       draft.rejected_at = now();
       s[DRAFTS].put(draft);
@@ -186,39 +184,20 @@
   }
 
   function updateReceipt(id, changes) {
-    return withStores([RECEIPTS], 'readwrite', async function (s) {
-      var receipt = await requestDone(s[RECEIPTS].get(id));
+    return withStores([RECEIPTS], 'readwrite', async (s) => {
+      const receipt = await requestDone(s[RECEIPTS].get(id));
       if (!receipt) return;
-      Object.keys(changes).forEach(function (key) { receipt[key] = changes[key]; });
+      Object.keys(changes).forEach((key) => { receipt[key] = changes[key]; });
       s[RECEIPTS].put(receipt);
     });
   }
 
   function getMeta(name) {
-    return withStores([META], 'readonly', function (s) { return requestDone(s[META].get(name)); });
+    return withStores([META], 'readonly', (s) => requestDone(s[META].get(name)));
   }
 
   function putMeta(record) {
-    return withStores([META], 'readwrite', function (s) { s[META].put(record); });
-  }
-
-  /* Fallback lock where the Web Locks API is missing: a lease taken in one readwrite
-   * transaction (IndexedDB runs those one at a time), so two tabs cannot both hold it. */
-  function takeLease(owner, milliseconds) {
-    return withStores([META], 'readwrite', async function (s) {
-      var lease = await requestDone(s[META].get('sync-lease'));
-      var time = Date.now();
-      if (lease && lease.owner !== owner && lease.expires > time) return false;
-      s[META].put({ name: 'sync-lease', owner: owner, expires: time + milliseconds });
-      return true;
-    });
-  }
-
-  function releaseLease(owner) {
-    return withStores([META], 'readwrite', async function (s) {
-      var lease = await requestDone(s[META].get('sync-lease'));
-      if (lease && lease.owner === owner) s[META].delete('sync-lease');
-    });
+    return withStores([META], 'readwrite', (s) => { s[META].put(record); });
   }
 
   scope.WegwijzerDrafts = {
@@ -238,8 +217,6 @@
     markRejected: markRejected,
     updateReceipt: updateReceipt,
     getMeta: getMeta,
-    putMeta: putMeta,
-    takeLease: takeLease,
-    releaseLease: releaseLease
+    putMeta: putMeta
   };
 })(self);

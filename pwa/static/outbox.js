@@ -2,34 +2,35 @@
  *
  * Shared by the pages and the service worker (Background Sync), like drafts-db.js. Exactly
  * once rests on two things: the Idempotency-Key (the draft's id) makes a retry after a lost
- * answer harmless, and one lock across tabs and the worker means only one sync runs at all.
+ * answer harmless, and one Web Lock across tabs and the worker means only one sync runs at all.
+ *
+ * Web Locks only, no fallback: every browser the app targets has them, in pages and workers
+ * (Chrome/Edge 69+, Firefox 96+, Safari 15.4+ on iOS and macOS). Elsewhere `available` is false
+ * and the concern form is sent as a plain page instead (concern-form.js).
  */
-(function (scope) {
+((scope) => {
   'use strict';
-  var Drafts = scope.WegwijzerDrafts;
-  var LOCK_NAME = 'wegwijzer-sync';
-  var LEASE_MS = 60000;
-  var CHANNEL = 'wegwijzer-concerns';
-  var SYNC_TAG = 'wegwijzer-outbox';
+  const Drafts = scope.WegwijzerDrafts;
+  const { STATE, SYNC_LOCK, CHANNEL, MESSAGE } = scope.WegwijzerShared;
 
   /* Tell every open page (and tab) that the concerns changed, so they redraw. */
   function announce() {
     if (typeof BroadcastChannel === 'undefined') return;
-    var channel = new BroadcastChannel(CHANNEL);
-    channel.postMessage({ type: 'changed' });
+    const channel = new BroadcastChannel(CHANNEL);
+    channel.postMessage({ type: MESSAGE.CHANGED });
     channel.close();
   }
 
   async function readJson(response) {
-    try { return await response.json(); } catch (error) { return null; }
+    try { return await response.json(); } catch { return null; }
   }
 
   async function freshToken() {
     // A new token right before each POST: a concern queued for days still goes through.
-    var response = await fetch('/api/csrf', {
+    const response = await fetch('/api/csrf', {
       credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' }
     });
-    var body = response.ok ? await readJson(response) : null;
+    const body = response.ok ? await readJson(response) : null;
     if (!body || typeof body.csrf_token !== 'string') return null;
     return body.csrf_token;
   }
@@ -64,18 +65,18 @@
 
   /* One concern: 'sent', 'rejected', 'unreachable' (stop the pass) or 'kept' (try later). */
   async function sendOne(draft) {
-    for (var attempt = 0; attempt < 2; attempt++) {
-      var token = await freshToken();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const token = await freshToken();
       if (!token) return 'unreachable';
-      var response = await post(draft, token);
-      var body = await readJson(response);
+      const response = await post(draft, token);
+      const body = await readJson(response);
       if (response.status === 200 || response.status === 201) {
         if (!isReceiptFor(draft, body)) return 'unreachable';
         await Drafts.markSent(draft.id, body);
         return 'sent';
       }
       if (response.status === 422 && body) {
-        var errors = body.errors || { '': [body.error || String(response.status)] };
+        const errors = body.errors || { '': [body.error || String(response.status)] };
         await Drafts.markRejected(draft.id, errors);
         return 'rejected';
       }
@@ -87,16 +88,16 @@
 
   /* One pass over the outbox, oldest first. */
   async function runPass() {
-    var outcome = { sent: 0, rejected: 0, waiting: 0, unreachable: false };
-    var drafts = await Drafts.listDrafts();
-    var waiting = drafts.filter(function (d) { return d.state === 'waiting'; })
-      .sort(function (a, b) { return (a.queued_at || '').localeCompare(b.queued_at || ''); });
+    const outcome = { sent: 0, rejected: 0, waiting: 0, unreachable: false };
+    let drafts = await Drafts.listDrafts();
+    const waiting = drafts.filter((d) => d.state === STATE.WAITING)
+      .sort((a, b) => (a.queued_at || '').localeCompare(b.queued_at || ''));
     if (!waiting.length) return outcome;
-    for (var i = 0; i < waiting.length; i++) {
-      var result;
+    for (let i = 0; i < waiting.length; i++) {
+      let result;
       try {
         result = await sendOne(waiting[i]);
-      } catch (error) {
+      } catch {
         result = 'unreachable'; // fetch failed: no network, or the server is down
       }
       if (result === 'sent') outcome.sent++;
@@ -105,7 +106,7 @@
       if (result === 'unreachable') { outcome.unreachable = true; break; }
     }
     drafts = await Drafts.listDrafts();
-    outcome.waiting = drafts.filter(function (d) { return d.state === 'waiting'; }).length;
+    outcome.waiting = drafts.filter((d) => d.state === STATE.WAITING).length;
     await Drafts.putMeta({
       name: 'last-sync', at: new Date().toISOString(), unreachable: outcome.unreachable,
       waiting: outcome.waiting
@@ -114,30 +115,21 @@
     return outcome;
   }
 
-  /* Sync unless a sync already runs here, in another tab or in the service worker. */
-  async function sync() {
-    if (scope.navigator && navigator.locks && navigator.locks.request) {
-      return navigator.locks.request(LOCK_NAME, { ifAvailable: true }, function (lock) {
-        return lock ? runPass() : { busy: true };
-      });
-    }
-    var owner = Drafts.newId();
-    if (!(await Drafts.takeLease(owner, LEASE_MS))) return { busy: true };
-    try {
-      return await runPass();
-    } finally {
-      await Drafts.releaseLease(owner);
-    }
+  /* Sync unless a sync already runs here, in another tab or in the service worker. The lock
+   * is held until the pass ends, and let go by the browser if the tab or worker dies. */
+  function sync() {
+    return navigator.locks.request(SYNC_LOCK, { ifAvailable: true }, (lock) =>
+      lock ? runPass() : { busy: true });
   }
 
   /* Ask the server how each sent concern is getting on (status and follow-up agreement). */
   async function refreshReceipts(lang) {
-    var receipts = await Drafts.listReceipts();
-    for (var i = 0; i < receipts.length; i++) {
-      var receipt = receipts[i];
-      var response;
+    const receipts = await Drafts.listReceipts();
+    for (let i = 0; i < receipts.length; i++) {
+      const receipt = receipts[i];
+      let response;
       try {
-        response = await fetch('/api/receipts/' + encodeURIComponent(receipt.reference), {
+        response = await fetch(`/api/receipts/${encodeURIComponent(receipt.reference)}`, {
           credentials: 'same-origin',
           cache: 'no-store',
           headers: {
@@ -146,11 +138,11 @@
             'X-Receipt-Token': receipt.receipt_token
           }
         });
-      } catch (error) {
+      } catch {
         return false; // offline: keep what we last knew
       }
-      var body = await readJson(response);
-      var checked = new Date().toISOString();
+      const body = await readJson(response);
+      const checked = new Date().toISOString();
       if (response.ok && body && body.reference === receipt.reference) {
         await Drafts.updateReceipt(receipt.id, {
           status: body.status, updated_at: body.updated_at, follow_up: body.follow_up || null,
@@ -165,8 +157,7 @@
   }
 
   scope.WegwijzerOutbox = {
-    CHANNEL: CHANNEL,
-    SYNC_TAG: SYNC_TAG,
+    available: Boolean(scope.navigator?.locks),
     announce: announce,
     sync: sync,
     refreshReceipts: refreshReceipts

@@ -1,16 +1,16 @@
 /* Opening the app lands on the situation chosen before (once per visit); ?choose=1 shows the chooser. */
-(function () {
+(() => {
   'use strict';
-  var regions = (document.currentScript.getAttribute('data-regions') || '').split(' ');
+  const regions = (document.currentScript.getAttribute('data-regions') || '').split(' ');
   try {
-    var chosen = localStorage.getItem('wegwijzer.region');
-    var started = sessionStorage.getItem('wegwijzer.started');
+    const chosen = localStorage.getItem('wegwijzer.region');
+    const started = sessionStorage.getItem('wegwijzer.started');
     sessionStorage.setItem('wegwijzer.started', '1');
     if (started || /[?&]choose=/.test(location.search)) return;
     if (chosen && regions.indexOf(chosen) !== -1) {
-      location.replace('/' + document.documentElement.lang + '/' + chosen + '/');
+      location.replace(`/${document.documentElement.lang}/${chosen}/`);
     }
-  } catch (error) {
+  } catch {
     // Storage may be blocked (private mode): the chooser simply stays.
   }
 })();

@@ -1,9 +1,6 @@
 """Public guidance pages, one set per locale under /<lang>/."""
 
-import datetime as dt
-import functools
 import json
-import zoneinfo
 
 from babel.dates import format_time, get_day_names
 from flask import (
@@ -62,40 +59,16 @@ def page_helpers():
     }
 
 
-@functools.cache
-def utc_offsets(timezone: str, first_year: int, years: int = 11) -> dict:
-    """The zone's UTC offsets (minutes) and when they change (ms since 1970), for the device.
-
-    With this table the page works out Brussels time by arithmetic: the first Intl.DateTimeFormat
-    of a page costs a slow phone some 150 ms of blocked main thread. Outside the table (a copy
-    kept offline for years) the page falls back to Intl.
-    """
-    zone = zoneinfo.ZoneInfo(timezone)
-
-    def offset(seconds: int) -> int:  # minutes east of UTC at that instant
-        moment = dt.datetime.fromtimestamp(seconds, dt.UTC).astimezone(zone)
-        return int(moment.utcoffset().total_seconds() // 60)
-
-    start = int(dt.datetime(first_year, 1, 1, tzinfo=dt.UTC).timestamp())
-    end = int(dt.datetime(first_year + years, 1, 1, tzinfo=dt.UTC).timestamp())
-    changes = [[start * 1000, offset(start)]]
-    for day in range(start, end, 86400):
-        if offset(day + 86400) != changes[-1][1]:
-            low, high = day, day + 86400  # the change lies in (low, high]: halve to the second
-            while high - low > 1:
-                middle = (low + high) // 2
-                low, high = (middle, high) if offset(middle) == changes[-1][1] else (low, middle)
-            changes.append([high * 1000, offset(high)])
-    return {"until": end * 1000, "changes": changes}
-
-
 def hours_data(contact: Contact, lang: str) -> str:
-    """Opening hours as JSON for the device to compute "open now" offline, in the contact's zone."""
+    """Opening hours as JSON for the device to compute "open now" offline, in the contact's zone.
+
+    The device works out the time in that zone itself (Intl.DateTimeFormat, app.js), so the
+    answer stays right for as long as a copy is kept offline, whatever zone the phone is in.
+    """
     locale = FORMAT_LOCALES[lang]
     return json.dumps(
         {
             "timezone": contact.timezone,
-            "utc_offsets": utc_offsets(contact.timezone, dt.date.today().year - 1),
             "hours": [
                 {
                     "days": list(slot.days),

@@ -83,3 +83,45 @@ def test_urgent_shows_112_and_deleting_a_draft_asks_first(server, page):
     expect(draft).to_have_count(0)
     expect(page.locator("#concern-empty")).to_be_visible()
     assert device_concerns(page)["drafts"] == []
+
+
+# Marks a new draft as sent (nothing goes to the server), noting every transaction it opens.
+# A function cannot be stored in IndexedDB: with `unstorable` the receipt's put fails.
+SWAP_FOR_RECEIPT = """async ({ answer, unstorable }) => {
+  const opened = [];
+  const original = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (names, mode, options) {
+    opened.push(`${[].concat(names).sort().join('+')} ${mode}`);
+    return original.call(this, names, mode, options);
+  };
+  const id = WegwijzerDrafts.newId();
+  await WegwijzerDrafts.saveDraft(id, { need: 'Geheime tekst' }, 'nl');
+  opened.length = 0;
+  const sent = unstorable ? { ...answer, status: () => 'received' } : answer;
+  const failed = await WegwijzerDrafts.markSent(id, sent).then(() => false, () => true);
+  IDBDatabase.prototype.transaction = original;
+  const draft = await WegwijzerDrafts.getDraft(id);
+  const receipt = await WegwijzerDrafts.getReceipt(id);
+  return { opened, failed, draft: draft || null, receipt: receipt || null };
+}"""
+ANSWER = {
+    "reference": "CMP-2026-0001",
+    "receipt_token": "token",
+    "received_at": "2026-01-05T09:00:00Z",
+    "status": "received",
+}
+
+
+def test_a_draft_is_swapped_for_its_receipt_in_one_transaction(server, page):
+    page.goto(f"{server.url}/nl/concerns/")
+    swapped = page.evaluate(SWAP_FOR_RECEIPT, {"answer": ANSWER, "unstorable": False})
+    assert swapped["opened"] == ["drafts+receipts readwrite"]
+    assert not swapped["failed"] and swapped["draft"] is None
+    assert swapped["receipt"]["reference"] == "CMP-2026-0001"
+    assert "Geheime tekst" not in str(swapped["receipt"])
+
+    # When the receipt cannot be stored, the draft stays, text and all: never neither.
+    broken = page.evaluate(SWAP_FOR_RECEIPT, {"answer": ANSWER, "unstorable": True})
+    assert broken["opened"] == ["drafts+receipts readwrite"]
+    assert broken["failed"] and broken["receipt"] is None
+    assert broken["draft"]["fields"] == {"need": "Geheime tekst"}

@@ -271,8 +271,7 @@ def test_opening_the_app_on_a_guidance_page_sends_what_waits(server, context):
     assert server.count("POST /api/concerns", 201) == 1
 
 
-@pytest.mark.parametrize("web_locks", [True, False], ids=["web-locks", "lease-fallback"])
-def test_two_open_tabs_send_the_outbox_exactly_once(server, browser, web_locks):
+def test_two_open_tabs_send_the_outbox_exactly_once(server, context):
     fields = {
         "kind": "consult",
         "school": "Atheneum",
@@ -290,18 +289,10 @@ def test_two_open_tabs_send_the_outbox_exactly_once(server, browser, web_locks):
         "missing_info": "",
         "urgent": False,
     }
-    # Without Web Locks, the pages fall back to a lease in IndexedDB (no service worker here:
-    # a browser without Web Locks has none in its worker either).
-    context = browser.new_context(
-        viewport=PHONE, locale="nl-BE", service_workers="allow" if web_locks else "block"
-    )
-    if not web_locks:
-        context.add_init_script("delete Navigator.prototype.locks")
     first, second = context.new_page(), context.new_page()
     for tab in (first, second):
         tab.goto(f"{server.url}/nl/concerns/")
         expect(tab.locator("#concern-empty")).to_be_visible()
-    assert first.evaluate("'locks' in navigator") == web_locks
     context.set_offline(True)
     for number in range(4):
         first.evaluate(
@@ -312,8 +303,22 @@ def test_two_open_tabs_send_the_outbox_exactly_once(server, browser, web_locks):
     context.set_offline(False)  # both tabs hear `online` at the same moment
     for tab in (first, second):
         expect(tab.locator("#list-sent .concern")).to_have_count(4, timeout=TIMEOUT)
-    context.close()
     assert sorted(needs_stored(server)) == [f"Vraag {number}" for number in range(4)]
     server.stop()
     assert server.count("POST /api/concerns", 201) == 4
     assert server.count("POST /api/concerns", 200) == 0  # no tab sent anything twice
+
+
+def test_without_web_locks_the_form_is_sent_as_a_plain_page(server, browser):
+    """Outside the browsers the app targets (no Web Locks), nothing is kept on the phone."""
+    context = browser.new_context(viewport=PHONE, locale="nl-BE", service_workers="block")
+    context.add_init_script("delete Navigator.prototype.locks")
+    page = context.new_page()
+    page.goto(f"{server.url}/nl/concerns/new")
+    assert page.evaluate("'locks' in navigator") is False
+    fill_concern(page, need="Zonder Web Locks, gewoon verstuurd.")
+    page.click(".send-button")
+    expect(page.locator(".reference")).to_have_text(REFERENCE)
+    assert needs_stored(server) == ["Zonder Web Locks, gewoon verstuurd."]
+    assert device_concerns(page) == {"drafts": [], "receipts": []}
+    context.close()

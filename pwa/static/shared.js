@@ -1,0 +1,29 @@
+/* The names the pages and the service worker must agree on, defined here once.
+ *
+ * A classic script, loaded before the others by every page (base.html) and by the service
+ * worker (importScripts). Frozen, so no script can change a name behind the others' back.
+ */
+self.WegwijzerShared = Object.freeze({
+  // Where a concern on this phone stands. DRAFT, WAITING (in the outbox) and REJECTED are
+  // stored with the draft; SENT never is: once sent, only its receipt is kept.
+  STATE: Object.freeze({
+    DRAFT: 'draft',
+    WAITING: 'waiting',
+    REJECTED: 'rejected',
+    SENT: 'sent',
+  }),
+  // The Background Sync tag the pages register and the worker's `sync` event answers.
+  SYNC_TAG: 'wegwijzer-outbox',
+  // The Web Lock that lets one sync run at a time across tabs and the worker.
+  SYNC_LOCK: 'wegwijzer-sync',
+  // The BroadcastChannel on which every open page hears that the concerns changed.
+  CHANNEL: 'wegwijzer-concerns',
+  // Message types between the pages and the service worker (and on CHANNEL).
+  MESSAGE: Object.freeze({
+    SKIP_WAITING: 'skip-waiting', // page -> worker: the user agreed to switch versions
+    PRECACHE: 'precache', // page -> worker: keep this language offline (answer on a port)
+    OFFLINE_READY: 'offline-ready', // worker -> page: the answer to PRECACHE
+    SYNC_OUTBOX: 'sync-outbox', // page -> worker: the app was opened, send what waits
+    CHANGED: 'changed', // outbox -> pages, on CHANNEL: redraw
+  }),
+});
