@@ -112,16 +112,21 @@ ANSWER = {
 }
 
 
+def writes(swap: dict) -> list[str]:
+    """The read-write transactions the swap opened (the list page may read meanwhile)."""
+    return [opened for opened in swap["opened"] if opened.endswith("readwrite")]
+
+
 def test_a_draft_is_swapped_for_its_receipt_in_one_transaction(server, page):
     page.goto(f"{server.url}/nl/concerns/")
     swapped = page.evaluate(SWAP_FOR_RECEIPT, {"answer": ANSWER, "unstorable": False})
-    assert swapped["opened"] == ["drafts+receipts readwrite"]
+    assert writes(swapped) == ["drafts+receipts readwrite"]
     assert not swapped["failed"] and swapped["draft"] is None
     assert swapped["receipt"]["reference"] == "CMP-2026-0001"
     assert "Geheime tekst" not in str(swapped["receipt"])
 
     # When the receipt cannot be stored, the draft stays, text and all: never neither.
     broken = page.evaluate(SWAP_FOR_RECEIPT, {"answer": ANSWER, "unstorable": True})
-    assert broken["opened"] == ["drafts+receipts readwrite"]
+    assert writes(broken) == ["drafts+receipts readwrite"]
     assert broken["failed"] and broken["receipt"] is None
     assert broken["draft"]["fields"] == {"need": "Geheime tekst"}
