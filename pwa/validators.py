@@ -10,22 +10,51 @@ from wtforms.validators import StopValidation, ValidationError
 
 PHONE_REGIONS = ("BE", "NL")  # a number written without +country is read as BE, then NL
 PUPIL_REF_MAX = 12
-# Bidirectional overrides can make a text read differently on the staff screen than it is.
-BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Invisible marks that text pasted from chat apps carries (WhatsApp puts isolates around
+# names): nobody can see them, so nobody could remove them. They are dropped, never refused.
+# Bidi embeddings and overrides go too: they could make a text read differently on the
+# staff screen than it was written. ZWJ/ZWNJ (U+200C/D) stay: emoji and scripts need them.
+INVISIBLE = (
+    "\u200b\u200e\u200f\u061c"  # zero-width space, LRM, RLM, Arabic letter mark
+    "\u202a\u202b\u202c\u202d\u202e"  # bidi embeddings and overrides (LRE RLE PDF LRO RLO)
+    "\u2066\u2067\u2068\u2069"  # bidi isolates (LRI RLI FSI PDI)
+    "\u2060\ufeff\u00ad"  # word joiner, zero-width no-break space (BOM), soft hyphen
+)
+# Every other space character (Unicode's Zs: no-break, narrow, thin, ideographic...) is a space.
+OTHER_SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+INVISIBLE_PATTERN = re.compile(f"[{INVISIBLE}]")
+SPACES = re.compile(f"[{OTHER_SPACES}]")
+LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x85]")
 # Two words of two or more letters each ("Jan Peeters") look like a name; "Jan P." does not.
 NAME_LIKE_WORD = re.compile(r"[^\W\d_]{2,}")
 PUPIL_REF_CHARACTERS = re.compile(r"[\w .'\-]+")
 
 
+def character_classes_for_scripts() -> dict[str, str]:
+    """The same two character classes, escaped for a JavaScript RegExp (the form applies them)."""
+    return {
+        "invisible": INVISIBLE.encode("unicode_escape").decode(),
+        "spaces": OTHER_SPACES.encode("unicode_escape").decode(),
+    }
+
+
+def visible(value: str) -> str:
+    """The text as the writer sees it: invisible marks dropped, every space a plain space."""
+    return SPACES.sub(" ", INVISIBLE_PATTERN.sub("", value))
+
+
 def strip(value):
-    return value.strip() if isinstance(value, str) else value
+    """A one-line text as stored: visible characters in NFC, no outer spaces."""
+    if not isinstance(value, str):
+        return value
+    return unicodedata.normalize("NFC", visible(value)).strip()
 
 
 def normalise_text(value):
     """NFC, one kind of line break, no outer whitespace: the same text is stored the same way."""
     if not isinstance(value, str):
         return value
-    return unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    return unicodedata.normalize("NFC", visible(LINE_BREAKS.sub("\n", value))).strip()
 
 
 class Required:
@@ -72,7 +101,7 @@ def plain_text(multiline: bool):
             category = unicodedata.category(char)
             if char in allowed:
                 continue
-            if category in ("Cc", "Cs", "Co") or char in BIDI_CONTROLS:
+            if category in ("Cc", "Cs", "Co"):
                 raise ValidationError(_l("This text contains characters that are not allowed."))
 
     return check

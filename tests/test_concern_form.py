@@ -100,7 +100,7 @@ def test_need_holds_5000_characters_and_no_more(app):
         ("school", "Athe\x00neum"),
         ("school", "two\nlines"),
         ("reporter_name", "An\x1b[31m"),
-        ("need", "evil \u202e txt"),
+        ("need", "bell \x07 in a text"),
         ("pupil_grade", "4\x07"),
     ],
 )

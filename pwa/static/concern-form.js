@@ -153,7 +153,17 @@
     clearTimeout(timer);
     timer = setTimeout(save, SAVE_DELAY_MS);
   });
+  // Invisible marks pasted from chat apps (bidi isolates, zero-width spaces) go, and odd spaces
+  // become plain ones, as the server stores them: the field shows the text as it will be kept.
+  const invisible = new RegExp(`[${form.dataset.invisible}]`, 'g');
+  const oddSpaces = new RegExp(`[${form.dataset.spaces}]`, 'g');
+  function showAsStored(el) {
+    if (!el.matches('input[type="text"], input[type="tel"], input[type="email"], textarea')) return;
+    const stored = el.value.replace(invisible, '').replace(oddSpaces, ' ');
+    if (stored !== el.value) el.value = stored;
+  }
   form.addEventListener('change', (event) => {
+    showAsStored(event.target);
     edited(event);
     save();
   });

@@ -10,6 +10,7 @@ from ..forms import API_KEYS, ConcernForm
 from ..intake import RETRY_AFTER_SECONDS, Outcome, receive_concern
 from ..offline import offline_page
 from ..storage.concerns import body_hash, is_concern_id
+from ..validators import character_classes_for_scripts
 from .public import pages
 
 # Shells only: no concern is in them. JS refreshes the cached form's CSRF token before a send.
@@ -30,6 +31,7 @@ def _form_page(form: ConcernForm, key: str, status: int = 200, problem: str | No
         "concern_form.html",
         form=form,
         sections=vocabulary.SECTIONS,
+        text_classes=character_classes_for_scripts(),
         idempotency_key=key,
         problem=problem,
     )
