@@ -28,7 +28,7 @@ def _offered(choices) -> list[SelectChoice]:
 
 
 class ConcernForm(FlaskForm):
-    """A concern for the CMP: an information consult (a question) or a registration."""
+    """A concern for the CMP: an information consult (a question) or a referral ("aanmelding")."""
 
     KINDS = _offered(vocabulary.KINDS)
     ROLES = _offered(vocabulary.ROLES)
@@ -37,7 +37,7 @@ class ConcernForm(FlaskForm):
     kind = RadioField(
         _l("What do you want to do?"),
         choices=KINDS,
-        validators=choice_checks(KINDS, _l("Choose a question or a registration.")),
+        validators=choice_checks(KINDS, _l("Choose a question or a referral.")),
         validate_choice=False,
     )
     school = StringField(
@@ -58,7 +58,7 @@ class ConcernForm(FlaskForm):
     reporter_phone = TelField(
         _l("Your phone number"),
         render_kw={"autocomplete": "tel"},
-        description=_l("The CMP calls you back on this number."),
+        description=_l("The CMP may call this number about this concern."),
         filters=[strip],
         validators=[*text_checks(32, _l("Enter a phone number.")), e164_phone],
     )
@@ -76,7 +76,7 @@ class ConcernForm(FlaskForm):
         _l("Pupil: initials or a pseudonym"),
         description=_l(
             "At most 12 characters, for example J.P. or Pupil A. Never the pupil's full name: "
-            "a lost phone must not reveal who it is. Needed for a registration."
+            "a lost phone must not reveal who it is. Needed for a referral."
         ),
         filters=[strip],
         validators=[pupil_reference, plain_text(False), MaxLength(PUPIL_REF_MAX)],

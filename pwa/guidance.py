@@ -52,6 +52,8 @@ class Contact:
     hours: tuple[OpeningHours, ...] = ()
     hours_text: Text | None = None
     timezone: str = "Europe/Brussels"
+    # How a call button names it, where a language needs more than "Call <name>" (an article).
+    call: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,7 @@ class _Reader:
             hours=hours,
             hours_text=hours_text,
             timezone=timezone,
+            call=self.text(data, "call", where) if "call" in data else None,
         )
 
     def step(self, data: dict, contacts: dict, where: str, list_key: str) -> Step:
@@ -254,6 +257,15 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     common = _read_toml(directory / "common.toml")
     sources = {source["id"]: source for source in common.get("sources", [])}
     reader = _Reader("common.toml", sources)
+    for source in sources.values():
+        where = f"sources.{source['id']}"
+        if source.get("document"):
+            # A seed document is cited by its own (Dutch) title, as it is.
+            if not isinstance(source.get("title"), str):
+                reader.fail(where, "a document's title is its own title, as text")
+        else:
+            # Anything else says, in every language, what it is and that no document backs it.
+            source["title"] = reader.text(source, "title", where)
     emergency = reader.field(common, "emergency", "common")
     emergency_contact = reader.contact(emergency, "BE", "emergency")
     if not shortnumberinfo.is_emergency_number(emergency_contact.phone.written, "NL"):

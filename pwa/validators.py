@@ -158,7 +158,7 @@ def pupil_reference(form, field):
     """Initials or a pseudonym, never a full name: a lost phone must not reveal a pupil."""
     if not field.data:
         if form.kind.data == "registration":
-            raise StopValidation(_l("A registration needs the pupil's initials or a pseudonym."))
+            raise StopValidation(_l("A referral needs the pupil's initials or a pseudonym."))
         raise StopValidation()
     if not PUPIL_REF_CHARACTERS.fullmatch(field.data):
         raise StopValidation(_l("Use only letters, digits, spaces, dots and hyphens."))

@@ -25,7 +25,11 @@ class Choice:
 
 KINDS = (
     Choice("consult", _l("Ask a question (information consult)"), _l("Information consult")),
-    Choice("registration", _l("Register a pupil with the CMP (registration)"), _l("Registration")),
+    Choice(
+        "registration",
+        _l("Refer a pupil to the CMP for coaching or advice (referral)"),
+        _l("Referral"),
+    ),
 )
 ROLES = (
     Choice("teacher", _l("Teacher")),
@@ -117,7 +121,7 @@ class Status:
 
 
 FLOW = (
-    # A concern arrives as an information consult or a registration (the seed's two ways in).
+    # A concern arrives as an information consult or a referral (the seed's two ways in).
     Status(
         "received",
         _l("Received"),
@@ -126,21 +130,21 @@ FLOW = (
     ),
     Status(
         "clarification",
-        _l("Question clarification and file analysis"),
+        _l("Clarifying the question and analysing the file"),
         _l("clarifying the question"),
         ("clarification",),
         ("clarification",),
     ),
     Status(
         "case_discussion",
-        _l("Case discussion and trajectory advice"),
+        _l("Case discussion and advice on a support pathway"),
         _l("case discussion"),
         ("case-discussion",),
         ("case_discussion",),
     ),
     Status(
         "follow_up",
-        _l("Follow-up and referral agreements"),
+        _l("Follow-up and onward-referral agreements"),
         _l("follow-up agreed"),
         ("follow-up",),
         ("follow_up_options", "follow_up"),

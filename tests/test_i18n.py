@@ -83,5 +83,5 @@ def test_each_language_is_shown_at_its_url(client, lang, expected):
 
 def test_ui_and_content_are_both_translated(client):
     html = client.get("/fr/antwerpen/").get_data(as_text=True)
-    assert "Étape 1" in html and "Contactez l&#39;ancre CLB de l&#39;école" in html
+    assert "Étape 1" in html and "Contactez la personne de contact du CLB de l&#39;école" in html
     assert "Stap 1" not in html
