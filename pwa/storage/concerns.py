@@ -19,18 +19,19 @@ import hashlib
 import hmac
 import json
 import os
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .atomic import AtomicJSONStorage, fsync_directory, locked, open_db
+from .atomic import fsync_directory, locked
+from .concern_files import REFERENCE_PATTERN, is_concern_id
+from .concern_files import folder as _folder
+from .concern_files import list_concerns as list_concerns
+from .concern_files import read as _read
+from .concern_files import write as _write
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-TABLE = "concern"
-KEY_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
-REFERENCE_PATTERN = re.compile(r"CMP-(\d{4})-(\d{4,9})")
 
 
 class IdempotencyKeyReused(Exception):
@@ -54,17 +55,6 @@ def receipt_token(secret: str, concern_id: str) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def is_concern_id(value: str) -> bool:
-    """A lower-case UUID v4, the only shape of id (and the only file names we open)."""
-    return isinstance(value, str) and KEY_PATTERN.fullmatch(value) is not None
-
-
-def _folder(data_dir) -> Path:
-    folder = Path(data_dir) / "concerns"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
-
-
 def _now(now: datetime | None) -> datetime:
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
@@ -74,18 +64,6 @@ def _now(now: datetime | None) -> datetime:
 
 def _timestamp(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def _read(path: Path) -> dict | None:
-    if not path.exists():
-        return None
-    record = open_db(path).table(TABLE).get(doc_id=1)
-    return dict(record) if record is not None else None
-
-
-def _write(path: Path, record: dict) -> None:
-    """One atomic write of the whole concern file, in TinyDB's own format."""
-    AtomicJSONStorage(path).write({TABLE: {"1": record}})
 
 
 def _receipt(record: dict, secret: str) -> dict:
@@ -209,43 +187,6 @@ def get_concern(data_dir, concern_id: str) -> dict | None:
     if not is_concern_id(concern_id):
         return None
     return _read(_folder(data_dir) / f"{concern_id}.json")
-
-
-def _newest_first(record: dict) -> tuple:
-    match = REFERENCE_PATTERN.fullmatch(record.get("reference", ""))
-    year, number = (int(match[1]), int(match[2])) if match else (0, 0)
-    return record.get("received_at", ""), year, number
-
-
-# Parsed concern files by path, with the stat they were read at. The inbox lists every
-# concern on each view; an atomic replace changes the inode, so a changed file is re-read.
-_listing_cache: dict[str, tuple[tuple, str]] = {}
-
-
-def list_concerns(data_dir) -> list[dict]:
-    """Every stored concern, newest first (unchanged files come from a cache)."""
-    records, seen = [], set()
-    with os.scandir(_folder(data_dir)) as entries:
-        for entry in entries:
-            name = entry.name
-            if not (name.endswith(".json") and is_concern_id(name.removesuffix(".json"))):
-                continue
-            try:
-                stat = entry.stat()
-                stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-                cached = _listing_cache.get(entry.path)
-                if cached is None or cached[0] != stamp:
-                    cached = (stamp, Path(entry.path).read_text())
-                    _listing_cache[entry.path] = cached
-            except FileNotFoundError:
-                continue  # deleted while we listed
-            seen.add(entry.path)
-            # A fresh dict per call, so a caller can never change the cached copy.
-            records.append(json.loads(cached[1])[TABLE]["1"])
-    for path in set(_listing_cache) - seen:
-        if path.startswith(str(_folder(data_dir))):
-            del _listing_cache[path]
-    return sorted(records, key=_newest_first, reverse=True)
 
 
 def update_concern(data_dir, concern_id: str, change: Callable[[dict], None]) -> dict:
