@@ -1,7 +1,7 @@
 """The concern files: one TinyDB file per concern, <id>.json, always read and written whole.
 
 Reading needs no lock: a file appears whole or not at all (the rename or link of an fsynced
-temp file). Nothing else in the folder (references, temp files) is a concern.
+temp file). Nothing else in the folder (claims, references, temp files) is a concern.
 """
 
 import json
@@ -10,10 +10,10 @@ import re
 from pathlib import Path
 
 from .atomic import AtomicJSONStorage, open_db
+from .references import REFERENCE_PATTERN
 
 TABLE = "concern"
 KEY_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
-REFERENCE_PATTERN = re.compile(r"CMP-(\d{4})-(\d{4,9})")
 
 
 def is_concern_id(value: str) -> bool:
@@ -39,6 +39,11 @@ def read(path: Path) -> dict | None:
 def write(path: Path, record: dict) -> None:
     """One atomic write of the whole concern file, in TinyDB's own format."""
     AtomicJSONStorage(path).write({TABLE: {"1": record}})
+
+
+def create(path: Path, record: dict) -> bool:
+    """Write a new concern file durably; False, and nothing replaced, when it exists already."""
+    return AtomicJSONStorage(path).create({TABLE: {"1": record}})
 
 
 def _newest_first(record: dict) -> tuple:
