@@ -11,6 +11,10 @@
    allows. Durable POSTs near this figure are limited by the CPU, not by the disk.
 4. The cost of one insert with 10,000 concerns stored relative to 100 stored (save_concern).
 All in one run, on the same disk (a temp folder under the project's folder).
+
+Wait a few minutes after a test run or another benchmark before measuring: on ext4 without
+a journal, creating a file costs ten times more for minutes after many were deleted (the
+kernel steps over each recently freed inode), which moves every figure here.
 """
 
 import argparse
