@@ -1,4 +1,4 @@
-"""References (CMP-YYYY-NNNN) and idempotency claims: the only records made under the lock.
+"""References (CMP-YYYY-NNNN) and idempotency claims: all a new concern does under the lock.
 
 A claim is one symlink with two names, both made with calls that fail when the name exists:
 - CMP-YYYY-NNNN.ref, made first: taking the name reserves the number for good.
@@ -48,7 +48,9 @@ def concern_id_of(folder: Path, reference) -> str | None:
     return target.split(" ", 1)[0].removesuffix(".json")
 
 
-def claim(folder: Path, key: str, year: int, received_at: str, locale: str, body_hash: str):
+def claim(
+    folder: Path, key: str, year: int, received_at: str, locale: str, body_hash: str
+) -> Claim:
     """Reserve the next free reference of `year` for `key` and claim the key; hold the lock.
 
     A crash between the two names leaves a reserved number without a claim: a gap.
