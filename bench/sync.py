@@ -3,10 +3,18 @@
     .venv/bin/python bench/sync.py [--seconds 4] [--clients 16] [--workers 4] [--stored 10000]
 
 1. The disk's durable-write ceiling: one writer; 2 KiB temp file, fsync, rename, fsync folder.
-2. GET /healthz and POST /api/concerns against `gunicorn -w N wsgi:app` on loopback, with
+   Measured right before and right after the POSTs (the ratio uses their mean): on a shared
+   machine it drifts, so both are shown.
+2. POST /api/concerns and GET /healthz against `gunicorn -w N wsgi:app` on loopback, with
    concurrent clients (separate processes, so the client is not the bottleneck's GIL).
-3. The cost of one insert with 10,000 concerns stored relative to 100 stored (save_concern).
+3. The same POSTs with fsync switched off (bench/wsgi_without_fsync.py): what the CPU
+   allows. Durable POSTs near this figure are limited by the CPU, not by the disk.
+4. The cost of one insert with 10,000 concerns stored relative to 100 stored (save_concern).
 All in one run, on the same disk (a temp folder under the project's folder).
+
+Wait a few minutes after a test run or another benchmark before measuring: on ext4 without
+a journal, creating a file costs ten times more for minutes after many were deleted (the
+kernel steps over each recently freed inode), which moves every figure here.
 """
 
 import argparse
@@ -148,6 +156,32 @@ def insert_cost(data_dir: Path, stored: int, samples: int) -> float:
     return statistics.median(timings)
 
 
+def new_session(url: str) -> tuple[str, str]:
+    """A session cookie and its CSRF token, as a device gets them before a sync."""
+    with urllib.request.urlopen(f"{url}/api/csrf") as response:
+        return response.headers["Set-Cookie"].split(";")[0], json.load(response)["csrf_token"]
+
+
+def serve_and_measure(folder: Path, app: str, args, ceiling_folder: Path | None = None) -> dict:
+    """POSTs, with GET /healthz and a ceiling measured right before and after when asked."""
+    figures = {}
+    process, url = start_gunicorn(folder, args.workers, app)
+    try:
+        session = new_session(url)
+        if ceiling_folder:
+            figures["before"] = durable_write_ceiling(ceiling_folder / "1", args.seconds)
+        figures["sync"], figures["failed"] = throughput(
+            url, "concerns", args.clients, args.seconds, session
+        )
+        if ceiling_folder:
+            figures["after"] = durable_write_ceiling(ceiling_folder / "2", args.seconds)
+            figures["health"], _ = throughput(url, "healthz", args.clients, args.seconds, session)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait()
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=4)
@@ -161,30 +195,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=ROOT, prefix=".bench-") as tmp:
         tmp = Path(tmp)
         print(f"machine: {os.cpu_count()} CPUs; folder on the project's disk: {tmp}")
-        ceiling = durable_write_ceiling(tmp / "ceiling", args.seconds)
-        print(f"durable-write ceiling (1 writer, 2 KiB, fsync+rename+fsync dir): {ceiling:8.0f}/s")
-
-        process, url = start_gunicorn(tmp / "server", args.workers, args.app)
-        try:
-            with urllib.request.urlopen(f"{url}/api/csrf") as response:
-                session = (
-                    response.headers["Set-Cookie"].split(";")[0],
-                    json.load(response)["csrf_token"],
-                )
-            health, _ = throughput(url, "healthz", args.clients, args.seconds, session)
-            sync, failed = throughput(url, "concerns", args.clients, args.seconds, session)
-        finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait()
+        run = serve_and_measure(tmp / "server", args.app, args, ceiling_folder=tmp / "ceiling")
+        ceiling = (run["before"] + run["after"]) / 2
         print(
-            f"GET /healthz       ({args.workers} workers, {args.clients} clients): {health:8.0f}/s"
+            f"durable-write ceiling (1 writer, 2 KiB, fsync+rename+fsync dir): {ceiling:8.0f}/s"
+            f"  (before the POSTs {run['before']:.0f}, after {run['after']:.0f})"
         )
-        print(
-            f"POST /api/concerns ({args.workers} workers, {args.clients} clients): {sync:8.0f}/s"
-            f"  ({failed} failed)"
-        )
-        print(f"  sync / healthz            = {sync / health:.3f}")
-        print(f"  sync / durable ceiling    = {sync / ceiling:.3f}")
+        clients = f"({args.workers} workers, {args.clients} clients)"
+        print(f"POST /api/concerns {clients}: {run['sync']:8.0f}/s  ({run['failed']} failed)")
+        print(f"GET /healthz       {clients}: {run['health']:8.0f}/s")
+        print(f"  sync / durable ceiling    = {run['sync'] / ceiling:.3f}")
+        print(f"  sync / healthz            = {run['sync'] / run['health']:.3f}")
+        bound = serve_and_measure(tmp / "without-fsync", "bench.wsgi_without_fsync:app", args)
+        print(f"POST with fsync off (NOT durable; what the CPU allows): {bound['sync']:8.0f}/s")
+        print(f"  sync / sync without fsync = {run['sync'] / bound['sync']:.3f}")
 
         small = insert_cost(tmp / "small", 100, args.samples)
         large = insert_cost(tmp / "large", args.stored, args.samples)

@@ -116,11 +116,12 @@ def test_a_lost_counter_never_gives_a_reference_twice(tmp_path):
     assert sorted(references) == [f"CMP-2026-{n:04d}" for n in range(1, 7)]
 
 
-def test_a_crash_between_reserving_and_writing_leaves_a_gap_not_a_duplicate(tmp_path):
+def test_a_crash_between_reserving_and_claiming_leaves_a_gap_not_a_duplicate(tmp_path):
     save(tmp_path)
     folder = tmp_path / "concerns"
-    # What a kill -9 after the reservation leaves: a reference link to a file never written,
-    # and a half-written temp file.
+    # What a kill -9 after the reservation, before the key's claim, leaves: a reference link
+    # to a file never written, and a half-written temp file. (After the claim, the retry gets
+    # the claimed number: tests/test_concern_claims.py.)
     lost = str(uuid.uuid4())
     os.symlink(f"{lost}.json", folder / "CMP-2026-0002.ref")
     (folder / f".{lost}.json.123.456.partial").write_bytes(b'{"concern": {"1": {"id"')

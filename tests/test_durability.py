@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from pwa.storage.concerns import list_concerns
+from pwa.storage.references import read_claim
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -209,6 +210,9 @@ def test_kill_9_under_write_load_loses_and_duplicates_nothing(data_dir):
             assert stored[key]["reference"] == reference, "an acknowledged concern was lost"
 
     assert kills == 5 and len(acknowledged) > 20 and unanswered
+    # A kill during the write outside the lock leaves a claim without its file: the retry
+    # must complete that concern under the claimed reference, never give it a second one.
+    claimed = {key: read_claim(data_dir / "concerns", key) for key in unanswered}
     # The devices retry everything that got no answer, as the outbox does after a restart.
     server.start()
     try:
@@ -216,6 +220,8 @@ def test_kill_9_under_write_load_loses_and_duplicates_nothing(data_dir):
         for key in sorted(unanswered):
             status, receipt = device.send(server, key)
             assert status in (200, 201)
+            if claimed[key] is not None:  # the kill came after the claim
+                assert receipt["reference"] == claimed[key].reference
             acknowledged[key] = receipt["reference"]
     finally:
         server.stop()

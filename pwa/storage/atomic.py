@@ -30,13 +30,8 @@ def fsync_directory(folder: Path) -> None:
         os.close(fd)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so a crash at any instant leaves the old or the new file, whole.
-
-    TinyDB's own JSONStorage rewrites the file in place: a crash mid-write corrupts it.
-    Here: a temp file in the same folder, fsync, os.replace, fsync the folder.
-    """
-    path = Path(path)
+def _durable_partial(path: Path, data: bytes) -> Path:
+    """A fresh temp file next to `path` holding `data`, fsynced: ready to be renamed or linked."""
     partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
@@ -44,11 +39,46 @@ def write_atomically(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return partial
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so a crash at any instant leaves the old or the new file, whole.
+
+    TinyDB's own JSONStorage rewrites the file in place: a crash mid-write corrupts it.
+    Here: a temp file in the same folder, fsync, os.replace, fsync the folder.
+    """
+    path = Path(path)
+    partial = _durable_partial(path, data)
+    try:
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     fsync_directory(path.parent)
+
+
+def create_atomically(path: Path, data: bytes) -> bool:
+    """Like write_atomically, but never replaces a file: False when `path` already exists.
+
+    link() fails when the name is taken, so of several writers racing for one name exactly
+    one wins and a later update is never overwritten. The folder is fsynced either way: a
+    loser may answer for the winner's file before the winner made its name durable.
+    """
+    path = Path(path)
+    partial = _durable_partial(path, data)
+    try:
+        os.link(partial, path)
+        created = True
+    except FileExistsError:
+        created = False
+    finally:
+        partial.unlink(missing_ok=True)
+    fsync_directory(path.parent)
+    return created
 
 
 class AtomicJSONStorage(Storage):
@@ -67,6 +97,10 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data) -> None:
         write_atomically(self.path, json.dumps(data, ensure_ascii=False).encode())
+
+    def create(self, data) -> bool:
+        """Write `data` only if the file does not exist yet (see create_atomically)."""
+        return create_atomically(self.path, json.dumps(data, ensure_ascii=False).encode())
 
     def close(self) -> None:
         pass

@@ -1,37 +1,50 @@
 """Concerns sent by teachers: exactly-once storage, CMP-YYYY-NNNN references and receipts.
 
 Layout under <data_dir>/concerns/ (folder 0700, files 0600):
-- <id>.json  one TinyDB file per concern, named by its Idempotency-Key. It IS the
-  idempotency record (it holds the hash of the request body), so the concern and its key
-  are committed by one atomic write. Inserting never rewrites an ever-growing file: the
-  cost stays flat as years of concerns accumulate.
-- CMP-YYYY-NNNN.ref  a symlink to <id>.json, made with one atomic symlink() that fails
-  when the name exists. It reserves the reference before the concern is written, so a
-  reference can never be given twice; a crash between the two leaves a gap, never a
-  duplicate. It is also the index that finds a concern by reference.
-- .next-YYYY  a hint: the last number given out that year. Not fsynced: when it is stale
-  or unreadable (power loss), the symlink() that fails on a taken name moves past used
-  numbers, or the .ref names are counted again.
-Every write holds locked(<data_dir>/concerns, "concerns"), across processes.
+- <id>.json  one TinyDB file per concern, named by its Idempotency-Key (concern_files.py).
+  Inserting never rewrites an ever-growing file: the cost stays flat over the years.
+- <id>.claim and CMP-YYYY-NNNN.ref  two names of one symlink (references.py): the key's
+  idempotency record (reference, time, locale, body hash) and the reservation of its number.
+- .next-YYYY  a hint: the last number given out that year (not fsynced; see references.py).
+- .*.partial  temp files; one a crash left behind is ignored.
+
+Why: locked(<data_dir>/concerns, "concerns") serialises writers across processes, so it is
+held only for what must be decided alone, with no fsync: is the key claimed (with which
+body), else the next number and the claim. The concern file is written and fsynced after the
+lock is released, so several workers' fsyncs overlap. Still, nothing is acknowledged before
+its file and folder entry are fsynced.
+- Exactly once: the claim decides. The same key with another body is refused
+  (IdempotencyKeyReused) as soon as the claim exists, before the file does.
+- A duplicate that arrives while the first request is still writing, and a retry after a
+  crash between claim and file, do not wait: they write the same record, from the claim,
+  themselves (no timeout to tune, one path for both). The file is published with link(),
+  which fails when the name exists: one writer wins and answers "created", the others
+  answer with the stored file, and a later update is never overwritten.
+- A crash can leave a gap in the numbering (between reservation and claim), never a
+  duplicate; a retry with a claimed key always gets the claimed reference.
+- Files appear whole or not at all, so reading, listing and receipts take no lock; the
+  listing reads <id>.json names only, never a claim or a temp file.
 """
 
 import hashlib
 import hmac
 import json
-import os
-import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .atomic import AtomicJSONStorage, fsync_directory, locked, open_db
+from .atomic import fsync_directory, locked
 from .clock import timestamp, utc_now
+from .concern_files import create as _create
+from .concern_files import folder as _folder
+from .concern_files import is_concern_id
+from .concern_files import list_concerns as list_concerns
+from .concern_files import read as _read
+from .concern_files import write as _write
+from .references import Claim, claim, concern_id_of, read_claim, release_claim
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-TABLE = "concern"
-KEY_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
-REFERENCE_PATTERN = re.compile(r"CMP-(\d{4})-(\d{4,9})")
 
 
 class IdempotencyKeyReused(Exception):
@@ -55,29 +68,6 @@ def receipt_token(secret: str, concern_id: str) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def is_concern_id(value: str) -> bool:
-    """A lower-case UUID v4, the only shape of id (and the only file names we open)."""
-    return isinstance(value, str) and KEY_PATTERN.fullmatch(value) is not None
-
-
-def _folder(data_dir) -> Path:
-    folder = Path(data_dir) / "concerns"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
-
-
-def _read(path: Path) -> dict | None:
-    if not path.exists():
-        return None
-    record = open_db(path).table(TABLE).get(doc_id=1)
-    return dict(record) if record is not None else None
-
-
-def _write(path: Path, record: dict) -> None:
-    """One atomic write of the whole concern file, in TinyDB's own format."""
-    AtomicJSONStorage(path).write({TABLE: {"1": record}})
-
-
 def _receipt(record: dict, secret: str) -> dict:
     return {
         "id": record["id"],
@@ -88,49 +78,55 @@ def _receipt(record: dict, secret: str) -> dict:
     }
 
 
-def _reserve_reference(folder: Path, concern_id: str, year: int) -> str:
-    """Take the next free reference of `year`; call with the lock held."""
-    hint = folder / f".next-{year}"
-    try:
-        number = int(hint.read_text()) + 1
-    except (FileNotFoundError, ValueError):
-        number = 1 + max(
-            (
-                int(m[2])
-                for p in folder.glob(f"CMP-{year}-*.ref")
-                if (m := REFERENCE_PATTERN.fullmatch(p.stem))
-            ),
-            default=0,
-        )
-    while True:
-        reference = f"CMP-{year}-{number:04d}"
-        try:
-            os.symlink(f"{concern_id}.json", folder / f"{reference}.ref")
-        except FileExistsError:
-            number += 1  # the hint was stale: that number is taken
-            continue
-        # Overwritten in place at a fixed width: no rename, no fsync, so it adds almost
-        # nothing to the insert. A torn or lost hint only costs extra probes (or a gap).
-        fd = os.open(hint, os.O_WRONLY | os.O_CREAT, 0o600)
-        try:
-            os.pwrite(fd, f"{number:010d}".encode(), 0)
-        finally:
-            os.close(fd)
-        return reference
+def _check_body(stored_hash: str, body_hash: str, key: str) -> None:
+    if not hmac.compare_digest(stored_hash, body_hash):
+        raise IdempotencyKeyReused(key)
 
 
 def existing_receipt(data_dir, key: str, body_hash: str, secret: str) -> dict | None:
     """The receipt of an already stored concern with this key and body, else None.
 
-    Raises IdempotencyKeyReused for the same key with another body. Safe without the
-    lock: a concern file appears whole (atomic rename) or not at all.
+    Raises IdempotencyKeyReused for the same key with another body, stored or only claimed.
+    Safe without the lock: concern files and claims appear whole or not at all.
     """
-    record = _read(_folder(data_dir) / f"{key}.json") if is_concern_id(key) else None
-    if record is None:
+    if not is_concern_id(key):
         return None
-    if not hmac.compare_digest(record["body_hash"], body_hash):
-        raise IdempotencyKeyReused(key)
+    folder = _folder(data_dir)
+    record = _read(folder / f"{key}.json")
+    if record is None:
+        claimed = read_claim(folder, key)
+        if claimed is not None:
+            _check_body(claimed.body_hash, body_hash, key)
+        return None  # not stored yet, or still being written: save_concern completes it
+    _check_body(record["body_hash"], body_hash, key)
+    # Its writer may not have fsynced the folder yet: make the name durable before answering.
+    fsync_directory(folder)
     return _receipt(record, secret)
+
+
+def _claim(folder: Path, key: str, body_hash: str, locale: str, now) -> Claim | None:
+    """The key's claim, made now if it has none; None for a concern stored before claims."""
+    with locked(folder, "concerns"):
+        claimed = read_claim(folder, key)
+        if claimed is None and not (folder / f"{key}.json").exists():
+            moment = utc_now(now)
+            year = moment.astimezone(BRUSSELS).year
+            claimed = claim(folder, key, year, timestamp(moment), locale, body_hash)
+        return claimed
+
+
+def _new_record(key: str, claimed: Claim, fields: dict) -> dict:
+    return {
+        "id": key,
+        "reference": claimed.reference,
+        "body_hash": claimed.body_hash,
+        "fields": dict(fields),
+        "locale": claimed.locale,
+        "status": "received",
+        "received_at": claimed.received_at,
+        "updated_at": claimed.received_at,
+        "follow_up": None,
+    }
 
 
 def save_concern(
@@ -149,36 +145,23 @@ def save_concern(
     if not is_concern_id(key):
         raise ValueError("the key must be a lower-case UUID v4")
     folder = _folder(data_dir)
-    path = folder / f"{key}.json"
-    with locked(folder, "concerns"):
-        receipt = existing_receipt(data_dir, key, body_hash, secret)
-        if receipt is not None:
-            return receipt, False
-        moment = utc_now(now)
-        reference = _reserve_reference(folder, key, moment.astimezone(BRUSSELS).year)
-        record = {
-            "id": key,
-            "reference": reference,
-            "body_hash": body_hash,
-            "fields": dict(fields),
-            "locale": locale,
-            "status": "received",
-            "received_at": timestamp(moment),
-            "updated_at": timestamp(moment),
-            "follow_up": None,
-        }
-        _write(path, record)
-    return _receipt(record, secret), True
+    claimed = _claim(folder, key, body_hash, locale, now)
+    # Outside the lock from here: the write and its fsyncs overlap with other workers' writes.
+    receipt = existing_receipt(data_dir, key, body_hash, secret)  # checks the claimed body too
+    if receipt is not None:
+        return receipt, False
+    if claimed is None:  # stored before claims existed, and deleted since: claim it now
+        return save_concern(data_dir, key, fields, body_hash, secret, locale, now)
+    record = _new_record(key, claimed, fields)
+    if _create(folder / f"{key}.json", record):
+        return _receipt(record, secret), True
+    # A duplicate request wrote it first: the same record, from the same claim.
+    return existing_receipt(data_dir, key, body_hash, secret) or _receipt(record, secret), False
 
 
 def get_receipt(data_dir, reference: str, token: str, secret: str) -> dict | None:
     """What the reporter may see; None for a wrong token and an unknown reference alike."""
-    concern_id = None
-    if isinstance(reference, str) and REFERENCE_PATTERN.fullmatch(reference):
-        try:
-            concern_id = os.readlink(_folder(data_dir) / f"{reference}.ref").removesuffix(".json")
-        except OSError:
-            concern_id = None
+    concern_id = concern_id_of(_folder(data_dir), reference)
     # Compare even for an unknown reference, so both answers take the same path.
     expected = receipt_token(secret, concern_id or "unknown")
     if not hmac.compare_digest(expected.encode(), str(token or "").encode()):
@@ -199,43 +182,6 @@ def get_concern(data_dir, concern_id: str) -> dict | None:
     if not is_concern_id(concern_id):
         return None
     return _read(_folder(data_dir) / f"{concern_id}.json")
-
-
-def _newest_first(record: dict) -> tuple:
-    match = REFERENCE_PATTERN.fullmatch(record.get("reference", ""))
-    year, number = (int(match[1]), int(match[2])) if match else (0, 0)
-    return record.get("received_at", ""), year, number
-
-
-# Parsed concern files by path, with the stat they were read at. The inbox lists every
-# concern on each view; an atomic replace changes the inode, so a changed file is re-read.
-_listing_cache: dict[str, tuple[tuple, str]] = {}
-
-
-def list_concerns(data_dir) -> list[dict]:
-    """Every stored concern, newest first (unchanged files come from a cache)."""
-    records, seen = [], set()
-    with os.scandir(_folder(data_dir)) as entries:
-        for entry in entries:
-            name = entry.name
-            if not (name.endswith(".json") and is_concern_id(name.removesuffix(".json"))):
-                continue
-            try:
-                stat = entry.stat()
-                stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-                cached = _listing_cache.get(entry.path)
-                if cached is None or cached[0] != stamp:
-                    cached = (stamp, Path(entry.path).read_text())
-                    _listing_cache[entry.path] = cached
-            except FileNotFoundError:
-                continue  # deleted while we listed
-            seen.add(entry.path)
-            # A fresh dict per call, so a caller can never change the cached copy.
-            records.append(json.loads(cached[1])[TABLE]["1"])
-    for path in set(_listing_cache) - seen:
-        if path.startswith(str(_folder(data_dir))):
-            del _listing_cache[path]
-    return sorted(records, key=_newest_first, reverse=True)
 
 
 def update_concern(
@@ -261,7 +207,7 @@ def update_concern(
 
 
 def delete_concern(data_dir, concern_id: str) -> bool:
-    """Delete a concern for good. Its reference stays taken (the .ref link remains)."""
+    """Delete a concern for good, and its claim. Its reference stays taken (the .ref remains)."""
     if not is_concern_id(concern_id):
         return False
     folder = _folder(data_dir)
@@ -269,6 +215,9 @@ def delete_concern(data_dir, concern_id: str) -> bool:
         path = folder / f"{concern_id}.json"
         if not path.exists():
             return False
+        # The claim goes first: a crash in between leaves a concern file without a claim,
+        # which reads as stored (and can be deleted again), never a claim to complete.
+        release_claim(folder, concern_id)
         path.unlink()
         fsync_directory(folder)
     return True
