@@ -30,6 +30,7 @@ def _form_page(form: ConcernForm, key: str, status: int = 200, problem: str | No
         "concern_form.html",
         form=form,
         sections=vocabulary.SECTIONS,
+        remembered_fields=vocabulary.REMEMBERED_FIELDS,
         idempotency_key=key,
         problem=problem,
     )
