@@ -28,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
 
     from . import cli
-    from .views import api, concern_pages, public, staff  # noqa: F401 (concern_pages adds routes)
+    from .views import api, concern_pages, privacy_page, public, staff  # noqa: F401 (add routes)
 
     app.register_blueprint(public.bp)
     app.register_blueprint(public.pages)
