@@ -70,6 +70,22 @@ def test_the_page_lists_every_field_of_the_form_from_the_vocabulary(client):
     assert f"the phone also keeps: {remembered}. Nothing about the pupil" in text
 
 
+@pytest.mark.parametrize("lang", LOCALES)
+def test_the_page_has_the_tools_for_what_this_phone_keeps(client, lang):
+    body = client.get(f"/{lang}/privacy/").get_data(as_text=True)
+    assert 'id="forget-details"' in body and 'id="erase-all"' in body
+    # "Delete everything" asks in a dialog, with the count of waiting concerns in both forms.
+    assert '<dialog class="confirm" id="erase-dialog"' in body
+    assert 'data-label-waiting-one="{count} ' in body
+    assert 'data-label-waiting-many="{count} ' in body
+    # What it keeps is said on the page.
+    assert {
+        "en": "It keeps the app and its offline copy of the guidance",
+        "nl": "De app en haar offline kopie van de wegwijzer blijven staan",
+        "fr": "L'application et sa copie hors ligne du guide sont conservées",
+    }[lang] in html.unescape(body)
+
+
 def test_the_rights_are_named_under_the_gdpr(client):
     text = page_text(client.application, "en")
     assert "Under the GDPR" in text
