@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, i18n, offline, security
+from . import config, i18n, offline, privacy, security
 from .extensions import compress, csrf
 from .guidance import load_content
 
@@ -28,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
 
     from . import cli
-    from .views import api, concern_pages, public, staff  # noqa: F401 (concern_pages adds routes)
+    from .views import api, concern_pages, privacy_page, public, staff  # noqa: F401 (add routes)
 
     app.register_blueprint(public.bp)
     app.register_blueprint(public.pages)
@@ -36,4 +36,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     staff.init_app(app)  # the CMP workspace under /staff/ (and its session cookie rules)
     cli.init_app(app)
     offline.init_app(app)
+    privacy.warn_if_unconfigured(app)  # once per start, never per request
     return app

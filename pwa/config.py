@@ -46,8 +46,15 @@ def configure(app: Flask, test_config: dict | None) -> None:
         SESSION_COOKIE_SECURE=None,
         # Staff are signed out after this many minutes without activity.
         STAFF_IDLE_MINUTES=30,
-        # `flask purge` deletes concerns closed longer ago than this (two school years).
+        # `flask purge` deletes concerns closed longer ago than this (two school years); the
+        # privacy page says it in words.
         RETENTION_DAYS=730,
+        # Who is responsible for the concerns' personal data (the GDPR's controller) and where
+        # to ask about them, shown on the privacy page. Never guessed: the operator fills them in
+        # (WEGWIJZER_CONTROLLER_NAME, WEGWIJZER_PRIVACY_CONTACT); until then the page says so
+        # and the app warns at start-up (pwa/privacy.py).
+        CONTROLLER_NAME=None,
+        PRIVACY_CONTACT=None,
         # Number of reverse proxies in front of the app (0: clients connect directly).
         PROXY_COUNT=0,
         MAX_CONTENT_LENGTH=64 * 1024,
@@ -76,3 +83,18 @@ def configure(app: Flask, test_config: dict | None) -> None:
     Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
+    _check_privacy_settings(app)
+
+
+def _check_privacy_settings(app: Flask) -> None:
+    """Texts as stripped strings (empty: not set); the retention a whole number of days."""
+    for key in ("CONTROLLER_NAME", "PRIVACY_CONTACT"):
+        value = app.config.get(key)
+        # from_prefixed_env reads JSON where it can: WEGWIJZER_PRIVACY_CONTACT=123 is an int.
+        text = "" if value is None else str(value).strip()
+        app.config[key] = text or None
+    days = app.config["RETENTION_DAYS"]
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise ValueError(
+            f"WEGWIJZER_RETENTION_DAYS must be a whole number of days, at least 1 (not {days!r})"
+        )

@@ -16,6 +16,9 @@ WORKSPACE_ASSETS = ("staff.",)
 # Endpoints of the pages every locale caches for offline use; other blueprints add theirs.
 OFFLINE_PAGES: list[tuple[str, dict]] = []
 
+# Settings a cached page shows (the privacy page): changing one must reach phones as an update.
+SETTINGS_IN_PAGES = ("RETENTION_DAYS", "CONTROLLER_NAME", "PRIVACY_CONTACT")
+
 
 def offline_page(endpoint: str, **values) -> None:
     """Declare a page (per locale) that the service worker precaches."""
@@ -39,7 +42,8 @@ def _compute_version(app: Flask) -> str:
     files |= set(Path(app.config["CONTENT_DIR"]).glob("*.toml"))
     files |= set(Path(app.config["TRANSLATIONS_DIR"]).rglob("*.po"))
     files.add(Path(app.config["SERVICE_WORKER_FILE"]))
-    return _digest_files(files)[:12]
+    settings = json.dumps([app.config.get(key) for key in SETTINGS_IN_PAGES])
+    return hashlib.sha256((_digest_files(files) + settings).encode()).hexdigest()[:12]
 
 
 def _asset_hashes(app: Flask) -> dict[str, str]:

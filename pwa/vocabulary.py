@@ -85,6 +85,15 @@ SECTIONS = (
     ),
 )
 FIELD_ORDER = tuple(name for section in SECTIONS for name in section.fields)
+SECTIONS_BY_ID = {section.id: section for section in SECTIONS}
+
+# The teacher's own details, which the phone remembers for their next concern if they ask it
+# to: the "About you" section less its answers about this one concern. Nothing about the pupil
+# or the concern itself is ever remembered.
+ABOUT_THIS_CONCERN = ("clb_informed",)
+REMEMBERED_FIELDS = tuple(
+    name for name in SECTIONS_BY_ID["reporter"].fields if name not in ABOUT_THIS_CONCERN
+)
 
 # How the workspace names each field (the form asks the teacher in the second person).
 WORKSPACE_LABELS = {

@@ -6,7 +6,7 @@ import pytest
 
 from pwa.guidance import LOCALES
 
-PAGES = ["", "antwerpen/", "nederland/", "contacts/", "about/"]
+PAGES = ["", "antwerpen/", "nederland/", "contacts/", "about/", "privacy/"]
 
 
 def test_root_redirects_to_the_browsers_language(client):

@@ -10,7 +10,7 @@ from pwa.guidance import LOCALES
 PAGES = [
     f"/{lang}/{page}"
     for lang in LOCALES
-    for page in ["", "antwerpen/", "nederland/", "contacts/", "about/"]
+    for page in ["", "antwerpen/", "nederland/", "contacts/", "about/", "privacy/"]
 ]
 
 

@@ -7,10 +7,13 @@
   'use strict';
 
   window.WegwijzerFields = (form) => {
+    /* The concern's own fields. A control for this phone only (data-device-only, like "remember
+     * my details") has no name either, so neither the sync nor a plain post ever sends it. */
     function controls() {
       return Array.prototype.filter.call(form.elements, (el) =>
         el.name && el.type !== 'hidden' && el.type !== 'submit' && el.type !== 'button' &&
-        el.name !== 'csrf_token' && el.name !== 'idempotency_key');
+        el.name !== 'csrf_token' && el.name !== 'idempotency_key' &&
+        !('deviceOnly' in el.dataset));
     }
 
     /* Booleans as JSON booleans, a radio group as its chosen value ('' when none). */

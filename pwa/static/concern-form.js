@@ -23,11 +23,17 @@
     showUrgent();
   }
 
+  const fieldsOf = window.WegwijzerFields(form);
+  // "Remember my details on this phone": the teacher's own details only (remember.js).
+  const myDetails = window.WegwijzerRemember.forForm(form, fieldsOf);
+
   if (!C.keepsConcerns) {
     // No IndexedDB or Web Locks: post the form as HTML, with a token fresh from the server (the
     // page may come from the offline copy).
+    myDetails.fill();
     form.addEventListener('submit', (event) => {
       event.preventDefault();
+      myDetails.keep();
       fetch('/api/csrf', { credentials: 'same-origin', cache: 'no-store' })
         .then((response) => response.json())
         .then((body) => { form.elements.csrf_token.value = body.csrf_token; })
@@ -47,7 +53,6 @@
   let timer = null;
   let shownErrors = [];
 
-  const fieldsOf = window.WegwijzerFields(form);
   const userControls = fieldsOf.controls;
   const readFields = fieldsOf.read;
   const fillFields = fieldsOf.fill;
@@ -118,6 +123,7 @@
       if (!stored) return lockForm(C.label('sent-elsewhere'));
       if (stored.state === STATE.WAITING) return lockForm();
       draft = stored;
+      myDetails.keep();
       noteSaved();
     }, () => {
       dirty = true;
@@ -133,6 +139,7 @@
     const record = Object.assign({}, draft, {
       fields: readFields(), lang: C.lang, updated_at: stamp, created_at: draft.created_at || stamp
     });
+    myDetails.keep();
     if (Drafts.putDraftNow(record)) {
       draft = record;
       dirty = false;
@@ -149,6 +156,7 @@
     }
   }
   form.addEventListener('input', (event) => {
+    if (event.target === myDetails.box) return; // not part of the concern
     edited(event);
     clearTimeout(timer);
     timer = setTimeout(save, SAVE_DELAY_MS);
@@ -163,6 +171,7 @@
     if (stored !== el.value) el.value = stored;
   }
   form.addEventListener('change', (event) => {
+    if (event.target === myDetails.box) return;
     showAsStored(event.target);
     edited(event);
     save();
@@ -203,6 +212,7 @@
     if (!draft || draft.state === STATE.WAITING || !validate()) return;
     clearTimeout(timer);
     dirty = false;
+    myDetails.keep();
     Drafts.queueDraft(draft.id, readFields(), C.lang).then(() => {
       draft.state = STATE.WAITING;
       return C.registerBackgroundSync();
@@ -236,6 +246,7 @@
       draft = { id: Drafts.newId(), state: STATE.DRAFT, created_at: new Date().toISOString() };
       if (requested) history.replaceState(history.state, '', location.pathname);
       if (notice) showNotice(notice);
+      myDetails.fill(); // a new concern only: a draft keeps the details it was written with
     }
     if (keyInput) keyInput.value = draft.id;
     // Another tab may send or queue this same draft: then this page must stop writing to it.

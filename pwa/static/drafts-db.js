@@ -6,8 +6,7 @@
  */
 ((scope) => {
   'use strict';
-  const { STATE } = scope.WegwijzerShared;
-  const DB_NAME = 'wegwijzer';
+  const { STATE, DB_NAME } = scope.WegwijzerShared;
   const DB_VERSION = 1;
   const DRAFTS = 'drafts'; // {id, state: DRAFT, WAITING or REJECTED, lang, fields, errors, dates}
   const RECEIPTS = 'receipts'; // {id, reference, receipt_token, received_at, status, ...checks}
@@ -200,6 +199,44 @@
     return withStores([META], 'readwrite', (s) => { s[META].put(record); });
   }
 
+  /* What is on this phone, read without creating the database when there is none (the privacy
+   * page must not make one just by looking). Its own connection, closed at once. */
+  function peek() {
+    return new Promise((resolve, reject) => {
+      const request = indexedDB.open(DB_NAME);
+      request.onupgradeneeded = () => { request.transaction.abort(); }; // none yet: stays none
+      request.onerror = () => { resolve({ drafts: [], receipts: [] }); };
+      request.onsuccess = () => {
+        const db = request.result;
+        const names = [DRAFTS, RECEIPTS].filter((name) => db.objectStoreNames.contains(name));
+        if (names.length < 2) { db.close(); resolve({ drafts: [], receipts: [] }); return; }
+        const tx = db.transaction(names, 'readonly');
+        const drafts = requestDone(tx.objectStore(DRAFTS).getAll());
+        const receipts = requestDone(tx.objectStore(RECEIPTS).getAll());
+        Promise.all([drafts, receipts]).then((found) => {
+          db.close();
+          resolve({ drafts: found[0], receipts: found[1] });
+        }, (error) => { db.close(); reject(error); });
+      };
+    });
+  }
+
+  /* "Delete everything on this phone": every IndexedDB database of the app (this origin's),
+   * drafts, outbox, receipts and sync notes. Open connections elsewhere (other tabs, the worker)
+   * close on `versionchange` (see open()), so the deletion goes through. */
+  async function eraseAll() {
+    if (openedDb) openedDb.close();
+    opening = null;
+    openedDb = null;
+    const names = new Set([DB_NAME]);
+    if (indexedDB.databases) {
+      try {
+        (await indexedDB.databases()).forEach((info) => { if (info.name) names.add(info.name); });
+      } catch { /* the list is optional: our own database is named above */ }
+    }
+    await Promise.all([...names].map((name) => requestDone(indexedDB.deleteDatabase(name))));
+  }
+
   scope.WegwijzerDrafts = {
     available: typeof indexedDB !== 'undefined',
     ready: open,
@@ -217,6 +254,8 @@
     markRejected: markRejected,
     updateReceipt: updateReceipt,
     getMeta: getMeta,
-    putMeta: putMeta
+    putMeta: putMeta,
+    peek: peek,
+    eraseAll: eraseAll
   };
 })(self);

@@ -12,6 +12,12 @@ self.WegwijzerShared = Object.freeze({
     REJECTED: 'rejected',
     SENT: 'sent',
   }),
+  // The IndexedDB database of concerns on this phone (drafts-db.js).
+  DB_NAME: 'wegwijzer',
+  // Every key the app puts in localStorage or sessionStorage starts with this.
+  STORAGE_PREFIX: 'wegwijzer.',
+  // The teacher's own details, kept only when they tick "remember my details" (remember.js).
+  REMEMBERED_KEY: 'wegwijzer.my-details',
   // The Background Sync tag the pages register and the worker's `sync` event answers.
   SYNC_TAG: 'wegwijzer-outbox',
   // The Web Lock that lets one sync run at a time across tabs and the worker.

@@ -32,6 +32,7 @@ def _form_page(form: ConcernForm, key: str, status: int = 200, problem: str | No
         form=form,
         sections=vocabulary.SECTIONS,
         text_classes=character_classes_for_scripts(),
+        remembered_fields=vocabulary.REMEMBERED_FIELDS,
         idempotency_key=key,
         problem=problem,
     )
