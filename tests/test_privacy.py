@@ -61,7 +61,7 @@ def test_the_page_lists_every_field_of_the_form_from_the_vocabulary(client):
     # The opening question, by what it offers.
     assert "Your request Information consult / Referral" in text
     # Why, who, and what stays on the phone.
-    assert "to call you back" in text
+    assert "to be able to call you about it" in text
     assert "Nothing goes to a third party" in text and "no analytics" in text
     assert "the phone deletes its copy: only the reference and the receipt stay here" in text
     remembered = ", ".join(
