@@ -184,6 +184,8 @@ FIELD_TYPES = {name: field.field_class for name, field in _declared_fields(Conce
 BOOL_KEYS = tuple(name for name, kind in FIELD_TYPES.items() if issubclass(kind, BooleanField))
 TEXT_KEYS = tuple(name for name in FIELD_TYPES if name not in BOOL_KEYS)
 API_KEYS = tuple(FIELD_TYPES)
+# Each field's label as the form asks the teacher (the privacy page lists them so).
+FORM_LABELS = {name: field.args[0] for name, field in _declared_fields(ConcernForm).items()}
 
 
 def check_vocabulary() -> None:

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from pwa import create_app, vocabulary
+from pwa.forms import FORM_LABELS
 from pwa.guidance import LOCALES
 from tests.test_offline import sw_lists
 
@@ -56,7 +57,7 @@ def test_the_privacy_page_speaks_each_language(client, lang, title, rights, rece
 def test_the_page_lists_every_field_of_the_form_from_the_vocabulary(client):
     text = page_text(client.application, "en")
     for section in vocabulary.SECTIONS[1:]:
-        labels = ", ".join(str(vocabulary.WORKSPACE_LABELS[name]) for name in section.fields)
+        labels = ", ".join(str(FORM_LABELS[name]) for name in section.fields)
         assert f"{section.heading} {labels}" in text, section.id
     # The opening question, by what it offers.
     assert "Your request Information consult / Referral" in text
@@ -64,9 +65,7 @@ def test_the_page_lists_every_field_of_the_form_from_the_vocabulary(client):
     assert "to be able to call you about it" in text
     assert "Nothing goes to a third party" in text and "no analytics" in text
     assert "the phone deletes its copy: only the reference and the receipt stay here" in text
-    remembered = ", ".join(
-        str(vocabulary.WORKSPACE_LABELS[name]) for name in vocabulary.REMEMBERED_FIELDS
-    )
+    remembered = ", ".join(str(FORM_LABELS[name]) for name in vocabulary.REMEMBERED_FIELDS)
     assert f"the phone also keeps: {remembered}. Nothing about the pupil" in text
 
 

@@ -6,6 +6,7 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 
 from .. import vocabulary
+from ..forms import FORM_LABELS
 from ..offline import offline_page
 from ..privacy import missing_controller_settings, retention_period
 from .public import pages
@@ -17,19 +18,19 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def _collected() -> list[tuple[str, list[str]]]:
-    """Each part of the form with the names of its fields, as the vocabulary defines them.
+    """Each part of the form with its fields' labels, as the form asks the teacher.
 
     The opening question has no heading: it is named by what it offers ("Information consult /
-    Registration") rather than by its column name in the workspace ("Kind").
+    Referral") rather than by its question.
     """
     parts = []
     for section in vocabulary.SECTIONS:
         if section.heading:
-            names = [vocabulary.WORKSPACE_LABELS[name] for name in section.fields]
+            names = [FORM_LABELS[name] for name in section.fields]
         else:
             names = [
                 " / ".join(str(choice.name) for choice in vocabulary.CHOICES.get(name, ()))
-                or vocabulary.WORKSPACE_LABELS[name]
+                or FORM_LABELS[name]
                 for name in section.fields
             ]
         parts.append((section.heading or _("Your request"), names))
@@ -54,7 +55,7 @@ def privacy():
     return render_template(
         "privacy.html",
         collected=_collected(),
-        remembered=[vocabulary.WORKSPACE_LABELS[name] for name in vocabulary.REMEMBERED_FIELDS],
+        remembered=[FORM_LABELS[name] for name in vocabulary.REMEMBERED_FIELDS],
         retention=retention_period(config["RETENTION_DAYS"]),
         controller_name=config["CONTROLLER_NAME"],
         privacy_contact=config["PRIVACY_CONTACT"],
