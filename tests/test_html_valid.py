@@ -22,6 +22,7 @@ PAGES = {
     "nederland": "/nl/nederland/",
     "contacts": "/nl/contacts/",
     "about": "/nl/about/",
+    "anchor": "/fr/anchor/",
     "concerns": "/nl/concerns/",
     "concern-form": "/nl/concerns/new",
 }
