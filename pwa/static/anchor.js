@@ -48,7 +48,9 @@
     link.href = anchor.phone.tel;
     link.appendChild(element('span', 'call-icon', '☎')).setAttribute('aria-hidden', 'true');
     const label = link.appendChild(element('span', 'call-label'));
-    label.appendChild(document.createTextNode(`${labels.labelCall.replace('{name}', anchor.name)} `));
+    // A function, so a name with $& or $' in it is taken as it is.
+    const text = labels.labelCall.replace('{name}', () => anchor.name);
+    label.appendChild(document.createTextNode(`${text} `));
     label.appendChild(element('span', 'number', anchor.phone.display));
     return link;
   }
@@ -60,7 +62,10 @@
     const anchor = readAnchor();
     slots.forEach((item) => {
       if (!anchor) {
-        item.slot.replaceChildren(...item.offer.cloneNode(true).childNodes);
+        // The server drew the offer; only an anchor removed since needs it drawn again.
+        if (item.slot.dataset.state === 'saved') {
+          item.slot.replaceChildren(...item.offer.cloneNode(true).childNodes);
+        }
         item.slot.dataset.state = 'offer';
         return;
       }
@@ -154,7 +159,6 @@
     form.hidden = Boolean(anchor) && !changing;
     cancel.hidden = !changing;
     if (anchor && !changing) {
-      document.getElementById('anchor-saved-name').textContent = anchor.name;
       document.getElementById('anchor-saved-call').replaceChildren(callButton(anchor));
     }
     if (changing) {
