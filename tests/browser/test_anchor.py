@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from .conftest import PHONE, WCAG_21_AA, wait_until_offline_ready
-from .test_guidance_quality import RECORD_LAYOUT_SHIFTS
+from .test_guidance_quality import RECORD_LAYOUT_SHIFTS, SMALL_TAP_TARGETS
 
 ANCHOR_KEY = "wegwijzer.clb-anchor"  # pwa/static/shared.js
 SAVED = {"name": "Sarah Janssens", "number": "+32470123456", "saved_at": "2026-01-05T09:00:00Z"}
@@ -313,6 +313,7 @@ def test_the_anchor_pages_are_accessible_with_an_anchor_saved(live_server, brows
         page.goto(live_server.url + path)
         expect(page.locator("a.call[href='tel:+32470123456']").first).to_be_visible()
         check(path)
+        assert page.evaluate(SMALL_TAP_TARGETS) == [], path
     page.goto(f"{live_server.url}/fr/anchor/")
     page.get_by_role("button", name="Modifier").click()
     page.fill("#anchor-number", "03 338 32 6")
@@ -349,3 +350,18 @@ def test_nothing_shifts_when_the_saved_anchor_is_filled_in(live_server, browser)
                 shifts[f"{lang}/{path}"] = shift
     context.close()
     assert not shifts
+
+
+@pytest.mark.parametrize("width", [320, 195])
+def test_the_saved_anchor_reflows_at_200_percent_zoom(live_server, browser, width):
+    context = browser.new_context(viewport={"width": width, "height": 640}, service_workers="block")
+    with_saved_anchor(context, SAVED | {"name": "Mevrouw Sarah Janssens-Vandenberghe"})
+    page = context.new_page()
+    too_wide = {}
+    for path in ["/fr/antwerpen/", "/fr/contacts/", "/fr/anchor/", "/fr/concerns/new"]:
+        page.goto(live_server.url + path)
+        expect(page.locator("a.call[href='tel:+32470123456']").first).to_be_visible()
+        if (scroll_width := page.evaluate("document.documentElement.scrollWidth")) > width:
+            too_wide[path] = scroll_width
+    context.close()
+    assert not too_wide
