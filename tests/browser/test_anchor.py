@@ -8,7 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from .conftest import PHONE, WCAG_21_AA, wait_until_offline_ready
+from .conftest import PHONE, WCAG_21_AA, device_concerns, wait_until_offline_ready
 from .test_guidance_quality import RECORD_LAYOUT_SHIFTS, SMALL_TAP_TARGETS
 
 ANCHOR_KEY = "wegwijzer.clb-anchor"  # pwa/static/shared.js
@@ -226,7 +226,10 @@ def test_the_concern_form_reminds_of_step_1_until_the_box_is_ticked(live_server,
     page.uncheck("#field-clb_informed")
     expect(reminder).to_be_visible()
     page.check("#field-clb_informed")
-    expect(page.locator("#draft-status")).to_contain_text("Concept bewaard")
+    deadline = time.monotonic() + 10  # the status said "saved" already: ask the device
+    while [d["fields"]["clb_informed"] for d in device_concerns(page)["drafts"]] != [True]:
+        assert time.monotonic() < deadline, device_concerns(page)
+        page.wait_for_timeout(100)
     page.reload()  # the draft comes back ticked: no reminder
     expect(page.locator("#field-clb_informed")).to_be_checked()
     expect(reminder).to_be_hidden()
