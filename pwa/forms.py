@@ -40,6 +40,10 @@ class ConcernForm(FlaskForm):
         validators=choice_checks(KINDS, _l("Choose a question or a referral.")),
         validate_choice=False,
     )
+    clb_informed = BooleanField(
+        _l("The school's CLB anchor knows about this concern"),
+        description=_l("The flow's first step: contact the CLB anchor of the school first."),
+    )
     school = StringField(
         _l("School"),
         render_kw={"autocomplete": "organization"},
@@ -67,10 +71,6 @@ class ConcernForm(FlaskForm):
         render_kw={"autocomplete": "email"},
         filters=[strip],
         validators=[*text_checks(254), email_address],
-    )
-    clb_informed = BooleanField(
-        _l("The school's CLB anchor knows about this concern"),
-        description=_l("The flow's first step: contact the CLB anchor of the school first."),
     )
     pupil_ref = StringField(
         _l("Pupil: initials or a pseudonym"),

@@ -57,6 +57,9 @@ class Section:
 
 SECTIONS = (
     Section("request", None, ("kind",)),
+    # Step 1 of the flow comes first: has the school's CLB anchor been told? (The form reminds
+    # the teacher, with the anchor's call button, while it is not ticked.)
+    Section("clb", _l("Step 1: your CLB anchor"), ("clb_informed",)),
     Section(
         "reporter",
         _l("About you"),
@@ -66,7 +69,6 @@ SECTIONS = (
             "reporter_role",
             "reporter_phone",
             "reporter_email",
-            "clb_informed",
         ),
     ),
     Section("pupil", _l("About the pupil"), ("pupil_ref", "pupil_grade")),
@@ -98,12 +100,12 @@ REMEMBERED_FIELDS = tuple(
 # How the workspace names each field (the form asks the teacher in the second person).
 WORKSPACE_LABELS = {
     "kind": _l("Kind"),
+    "clb_informed": _l("CLB informed"),
     "school": _l("School"),
     "reporter_name": _l("Reporter"),
     "reporter_role": _l("Reporter's role"),
     "reporter_phone": _l("Reporter's phone"),
     "reporter_email": _l("Reporter's e-mail"),
-    "clb_informed": _l("CLB informed"),
     "pupil_ref": _l("Pupil (initials or pseudonym)"),
     "pupil_grade": _l("Pupil's grade"),
     "need": _l("Why contact is sought now"),

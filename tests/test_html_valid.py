@@ -23,6 +23,7 @@ PAGES = {
     "contacts": "/nl/contacts/",
     "about": "/nl/about/",
     "privacy": "/nl/privacy/",
+    "anchor": "/fr/anchor/",
     "concerns": "/nl/concerns/",
     "concern-form": "/nl/concerns/new",
 }

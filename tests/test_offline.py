@@ -32,12 +32,16 @@ def test_precache_lists_every_guidance_page_per_language(client):
     assert set(pages) == {"nl", "fr", "en"}
     for lang, paths in pages.items():
         assert paths[0] == f"/{lang}/"
-        assert {f"/{lang}/antwerpen/", f"/{lang}/nederland/", f"/{lang}/contacts/"} <= set(paths)
+        guidance = {f"/{lang}/{page}/" for page in ("antwerpen", "nederland", "contacts", "anchor")}
+        assert guidance <= set(paths)
         for path in paths:
             assert client.get(path).status_code == 200
     for url in shell:
         assert client.get(url).status_code == 200, url
     assert any(url.startswith("/static/app.css?v=") for url in shell)
+    # Saving the CLB anchor works offline: its scripts are in the shell.
+    for script in ("phone.js", "anchor.js", "noscript.css"):
+        assert any(url.startswith(f"/static/{script}?v=") for url in shell), script
     assert not any(u.startswith(("/api/", "/staff/")) for p in pages.values() for u in p)
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from pwa.guidance import LOCALES
 
-PAGES = ["", "antwerpen/", "nederland/", "contacts/", "about/", "privacy/"]
+PAGES = ["", "antwerpen/", "nederland/", "contacts/", "about/", "privacy/", "anchor/"]
 
 
 def test_root_redirects_to_the_browsers_language(client):
@@ -54,6 +54,47 @@ def test_antwerp_flow_lists_the_steps_in_order(client):
     assert "Sociale Interventie" in html and "politie" in html
     # From the flow, the teacher can write the concern down (offline too).
     assert 'class="write-down-link" href="/nl/concerns/new"' in html
+
+
+def test_the_flow_starts_with_the_clb_anchor_then_the_cmp_as_the_next_call(client):
+    html = client.get("/nl/antwerpen/").get_data(as_text=True)
+    order = [
+        'id="step-clb-anchor"',
+        "data-anchor-slot",  # step 1's call button (or the offer to save the anchor)
+        'id="step-information-consult"',
+    ]
+    assert [html.index(mark) for mark in order] == sorted(html.index(mark) for mark in order)
+    step_1, rest = html.split('<section class="next-call"', 1)
+    assert 'id="step-clb-anchor"' in step_1 and 'id="contact-cmp"' not in step_1
+    next_call, later = rest.split('<ol class="steps" start="2">', 1)
+    assert "Het volgende telefoontje" in next_call
+    assert 'id="contact-cmp"' in next_call and 'class="write-down-link"' in next_call
+    assert 'id="step-information-consult"' in later
+    # Step 1 offers to save the anchor: the page has no number of its own for it.
+    slot = step_1.split("data-anchor-slot", 1)[1]
+    assert 'href="/nl/anchor/"' in slot and "tel:" not in slot
+
+
+def test_the_anchor_is_never_a_number_of_ours(client):
+    """The HTML is the same for everyone: only the teacher's own entry, from the phone, is shown."""
+    for page in ("antwerpen/", "contacts/", "anchor/", "concerns/new"):
+        html = client.get(f"/en/{page}").get_data(as_text=True)
+        assert 'id="anchor-labels"' in html, page
+        numbers = set(re.findall(r'href="tel:([^"]+)"', html))
+        assert numbers <= {"112", "+3233383266", "+3233383137", "+3233386300", "09001113111"}
+    anchor = client.get("/en/anchor/").get_data(as_text=True)
+    assert 'href="tel:' not in anchor.split("<main", 1)[1].split("</main>")[0]
+    # Without JavaScript nothing can be saved: the form is disabled and says why.
+    assert '<fieldset class="anchor-fields" id="anchor-fields" disabled>' in anchor
+    assert "<noscript>" in anchor
+
+
+def test_the_contacts_page_lists_your_clb_anchor_first(client):
+    html = client.get("/fr/contacts/").get_data(as_text=True)
+    antwerp = html.split('id="contacts-antwerpen"', 1)[1]
+    assert antwerp.index('id="contact-my-anchor"') < antwerp.index('id="contact-cmp"')
+    assert "Votre personne de contact au CLB" in antwerp.split('id="contact-cmp"')[0]
+    assert 'id="contact-my-anchor"' not in html.split('id="contacts-nederland"', 1)[1]
 
 
 def test_antwerp_numbers_are_tap_to_dial_in_local_form(client):

@@ -26,6 +26,17 @@
   const fieldsOf = window.WegwijzerFields(form);
   // "Remember my details on this phone": the teacher's own details only (remember.js).
   const myDetails = window.WegwijzerRemember.forForm(form, fieldsOf);
+  // --- Step 1: while "the CLB anchor knows" is not ticked, the reminder under it shows the
+  // anchor's call button (anchor.js fills it in from this phone).
+  const clbBox = document.getElementById('field-clb_informed');
+  const anchorReminder = document.getElementById('anchor-reminder');
+  function showReminder() {
+    if (clbBox && anchorReminder) anchorReminder.hidden = clbBox.checked;
+  }
+  if (clbBox && anchorReminder) {
+    clbBox.addEventListener('change', showReminder);
+    showReminder();
+  }
 
   if (!C.keepsConcerns) {
     // No IndexedDB or Web Locks: post the form as HTML, with a token fresh from the server (the
@@ -234,6 +245,7 @@
         draft = stored;
         fillFields(stored.fields || {});
         showUrgent();
+        showReminder();
         if (stored.state === STATE.WAITING) lockForm();
         if (stored.state === STATE.REJECTED) showServerErrors(stored.errors);
       } else {

@@ -131,7 +131,11 @@
   };
 
   if (!keepsConcerns) return;
-  checkPersistence();
-  // Opening a concern page is "opening the app" for the outbox: try at once.
-  document.addEventListener('DOMContentLoaded', () => { syncNow(); });
+  document.addEventListener('DOMContentLoaded', () => {
+    // Once every page script has run: the form's script first moves the note next to its
+    // "draft saved" line. Shown before that, it would appear above the form and jump away.
+    checkPersistence();
+    // Opening a concern page is "opening the app" for the outbox: try at once.
+    syncNow();
+  });
 })();

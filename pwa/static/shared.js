@@ -18,6 +18,12 @@ self.WegwijzerShared = Object.freeze({
   STORAGE_PREFIX: 'wegwijzer.',
   // The teacher's own details, kept only when they tick "remember my details" (remember.js).
   REMEMBERED_KEY: 'wegwijzer.my-details',
+  // The teacher's own CLB anchor (step 1 of the Antwerp flow): {name, number (E.164), saved_at}
+  // as JSON in localStorage under this key, on this phone only (anchor.js). localStorage, not
+  // the IndexedDB of the concerns: it is read synchronously, so step 1 shows the call button as
+  // the page is drawn, and guidance pages need no database script. Like every localStorage key
+  // of the app it starts with "wegwijzer."; deleting the app's data must remove it too.
+  ANCHOR_KEY: 'wegwijzer.clb-anchor',
   // The Background Sync tag the pages register and the worker's `sync` event answers.
   SYNC_TAG: 'wegwijzer-outbox',
   // The Web Lock that lets one sync run at a time across tabs and the worker.

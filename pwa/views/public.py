@@ -30,6 +30,7 @@ for endpoint, values in [
     ("pages.region", {"region_id": "nederland"}),
     ("pages.contacts", {}),
     ("pages.about", {}),
+    ("pages.anchor", {}),
 ]:
     offline_page(endpoint, **values)
 
@@ -115,6 +116,12 @@ def region(region_id: str):
 def contacts():
     """Every number in the app, with tap-to-dial and opening hours."""
     return render_template("contacts.html")
+
+
+@pages.get("/anchor/")
+def anchor():
+    """The teacher's own CLB anchor: a shell; anchor.js saves it on the phone, never here."""
+    return render_template("anchor.html")
 
 
 @pages.get("/about/")

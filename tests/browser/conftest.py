@@ -18,9 +18,9 @@ from scripts.chromium import CHROMIUM_ARGS
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = {"width": 390, "height": 844}
 LANGS = ("nl", "fr", "en")
-# Every guidance page, under /<lang>/ (the home page is the situation chooser), and the privacy
-# notice, kept offline like them.
-GUIDANCE_PAGES = ("", "antwerpen/", "nederland/", "contacts/", "about/", "privacy/")
+# Every guidance page, under /<lang>/ (the home page is the situation chooser; anchor/ is where
+# the teacher saves their school's CLB anchor on the phone), and the privacy notice.
+GUIDANCE_PAGES = ("", "antwerpen/", "nederland/", "contacts/", "about/", "privacy/", "anchor/")
 # axe-core's runOnly option for WCAG 2.1 level A and AA.
 WCAG_21_AA = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
 

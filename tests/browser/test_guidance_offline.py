@@ -7,11 +7,11 @@ from .conftest import GUIDANCE_PAGES, PHONE, wait_until_offline_ready
 # What the user must see on each page: its title, and the numbers it offers to dial.
 TITLES = {
     "nl": ["Bezorgd over een leerling?", "Antwerpen (Vlaanderen)", "Nederland", "Alle contacten",
-           "Over deze app", "Privacy"],
+           "Over deze app", "Privacy", "Je CLB-anker"],
     "fr": ["Inquiet pour un élève ?", "Anvers (Flandre)", "Pays-Bas", "Tous les contacts",
-           "À propos de cette application", "Vie privée"],
+           "À propos de cette application", "Vie privée", "Votre personne de contact au CLB"],
     "en": ["Worried about a pupil?", "Antwerp (Flanders)", "The Netherlands", "All contacts",
-           "About this app", "Privacy"],
+           "About this app", "Privacy", "Your CLB anchor"],
 }  # fmt: skip
 CMP = ("tel:+3233383266", "03 338 32 66")
 INSPECTORS = ("tel:09001113111", "0900 1113111")
