@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.samples import as_form_data, valid_concern
+
 ROOT = Path(__file__).resolve().parents[1]
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -27,15 +29,8 @@ PAGES = {
     "concerns": "/nl/concerns/",
     "concern-form": "/nl/concerns/new",
 }
-CONCERN = {
-    "kind": "registration",
-    "school": "Atheneum Antwerpen",
-    "reporter_name": "An Janssens",
-    "reporter_role": "clb",
-    "reporter_phone": "0470 12 34 56",
-    "pupil_ref": "J.P.",
-    "need": "Zegt sinds kort dingen die me zorgen baren.",
-}
+# A concern the server takes (the sample concern, as a form without JavaScript posts it).
+CONCERN = as_form_data(valid_concern(kind="registration", reporter_role="clb"))
 
 
 def java() -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from pwa.storage import atomic
 from pwa.storage.concerns import list_concerns
-from tests.samples import valid_concern
+from tests.samples import as_form_data, valid_concern
 
 
 @pytest.fixture
@@ -35,9 +35,7 @@ def form_data(client, **overrides):
     html = client.get("/nl/concerns/new").get_data(as_text=True)
     token = html.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     values = valid_concern(kind="consult", **overrides)
-    data = {name: value for name, value in values.items() if not isinstance(value, bool)}
-    data.update({name: "y" for name, value in values.items() if value is True})
-    return {**data, "csrf_token": token, "idempotency_key": str(uuid.uuid4())}
+    return {**as_form_data(values), "csrf_token": token, "idempotency_key": str(uuid.uuid4())}
 
 
 def test_a_busy_store_gives_the_form_back_with_what_was_typed(app, client, held_store):

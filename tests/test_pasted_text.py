@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from pwa.storage.concerns import list_concerns
-from tests.samples import valid_concern
+from tests.samples import as_form_data, valid_concern
 
 # As WhatsApp and Signal copy them: names wrapped in isolates (FSI ... PDI), a right-to-left
 # mark after an Arabic name, zero-width spaces, no-break spaces, and an emoji family (ZWJ).
@@ -59,10 +59,9 @@ def test_the_form_without_javascript_stores_the_visible_text(app, client):
     html = client.get("/nl/concerns/new").get_data(as_text=True)
     token = html.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     values = valid_concern(kind="consult", need=PASTED_NEED, school="Atheneum\u00a0\u200bDeurne")
-    data = {key: value for key, value in values.items() if not isinstance(value, bool)}
     response = client.post(
         "/nl/concerns/new",
-        data={**data, "csrf_token": token, "idempotency_key": str(uuid.uuid4())},
+        data={**as_form_data(values), "csrf_token": token, "idempotency_key": str(uuid.uuid4())},
     )
     assert response.status_code == 200, response.get_data(as_text=True)[:2000]
     (stored,) = list_concerns(app.config["DATA_DIR"])
