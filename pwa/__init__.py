@@ -3,9 +3,8 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, i18n, offline, privacy, security
+from . import config, i18n, live_guidance, offline, privacy, security
 from .extensions import compress, csrf
-from .guidance import load_content
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -18,9 +17,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    # Broken content stops the start with a message naming the file and item:
-    # better no app than an app with a wrong phone number.
-    app.extensions["wegwijzer.content"] = load_content(app.config["CONTENT_DIR"])
+    # Broken content stops the start with a message naming the item.
+    live_guidance.init_app(app)
 
     csrf.init_app(app)
     compress.init_app(app)

@@ -34,7 +34,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
     instance = Path(app.instance_path)
     app.config.from_mapping(
         DATA_DIR=str(instance),
-        CONTENT_DIR=str(Path(app.root_path) / "content"),
+        # The guidance served until the CMP publishes its own (pwa/live_guidance.py).
+        CONTENT_FILE=str(Path(app.root_path) / "content" / "guidance.toml"),
         TRANSLATIONS_DIR=str(translations_dir()),
         SERVICE_WORKER_FILE=str(service_worker_file()),
         BABEL_DEFAULT_LOCALE="nl",

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, current_app, request, url_for
 
 from .guidance import LOCALES
+from .live_guidance import current
 
 bp = Blueprint("offline", __name__)
 
@@ -39,7 +40,7 @@ def _compute_version(app: Flask) -> str:
     root = Path(app.root_path)
     suffixes = {".py", ".html", ".css", ".js", ".png", ".svg", ".json"}
     files = {p for p in root.rglob("*") if p.is_file() and p.suffix in suffixes}
-    files |= set(Path(app.config["CONTENT_DIR"]).glob("*.toml"))
+    files.add(Path(app.config["CONTENT_FILE"]))
     files |= set(Path(app.config["TRANSLATIONS_DIR"]).rglob("*.po"))
     files.add(Path(app.config["SERVICE_WORKER_FILE"]))
     settings = json.dumps([app.config.get(key) for key in SETTINGS_IN_PAGES])
@@ -59,6 +60,13 @@ def asset_url(filename: str) -> str:
     """A static file's URL carrying its content hash, so browsers may cache it for a year."""
     version = current_app.extensions["wegwijzer.assets"].get(filename)
     return url_for("static", filename=filename, v=version)
+
+
+def worker_version() -> str:
+    """The deploy's version mixed with the published guidance: a publish updates every phone."""
+    live = current()
+    mixed = f"{current_app.config['APP_VERSION']}:{live.version}:{live.digest}"
+    return hashlib.sha256(mixed.encode()).hexdigest()[:12]
 
 
 def precache_lists() -> tuple[list[str], dict[str, list[str]]]:
@@ -82,7 +90,7 @@ def service_worker():
     shell, pages = precache_lists()
     source = Path(current_app.config["SERVICE_WORKER_FILE"]).read_text()
     body = (
-        source.replace("__VERSION__", current_app.config["APP_VERSION"])
+        source.replace("__VERSION__", worker_version())
         .replace("__SHELL__", json.dumps(shell))
         .replace("__PAGES__", json.dumps(pages))
     )

@@ -6,32 +6,31 @@ from pathlib import Path
 import pytest
 
 from pwa import create_app
-from pwa.guidance import CONTENT_DIR, LOCALES, ContentError, load_content
+from pwa.guidance import DEFAULT_FILE, LOCALES, ContentError, load_content
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 @pytest.fixture
 def content_copy(tmp_path):
-    """A writable copy of the real content files."""
-    target = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, target)
+    """A writable copy of the real content file."""
+    target = tmp_path / "guidance.toml"
+    shutil.copy(DEFAULT_FILE, target)
     return target
 
 
-def break_file(folder: Path, filename: str, old: str, new: str) -> None:
-    path = folder / filename
+def break_file(path: Path, old: str, new: str) -> None:
     text = path.read_text()
-    assert old in text, f"{old!r} not in {filename}"
+    assert old in text, f"{old!r} not in {path.name}"
     path.write_text(text.replace(old, new, 1))
 
 
-def start_with(folder: Path, tmp_path: Path):
+def start_with(path: Path, tmp_path: Path):
     return create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "x",
-            "CONTENT_DIR": str(folder),
+            "CONTENT_FILE": str(path),
             "DATA_DIR": str(tmp_path / "data"),
         }
     )
@@ -51,33 +50,36 @@ def test_real_content_loads():
 
 
 @pytest.mark.parametrize(
-    ("filename", "old", "new", "message"),
+    ("old", "new", "message"),
     [
         (
-            "antwerpen.toml",
             '"03 338 32 66"',
             '"03 338 32 6"',
             "phone '03 338 32 6' is not a valid BE",
         ),
-        ("antwerpen.toml", '"03 338 31 37"', '"call us"', "phone 'call us' cannot be parsed"),
-        ("nederland.toml", '"0900-1113111"', '"03 338 32 66"', "is not a valid NL number"),
-        ("antwerpen.toml", 'opens = "09:00"', 'opens = "9h"', "times must be HH:MM"),
-        ("antwerpen.toml", 'closes = "12:30"', 'closes = "08:00"', "is not before closes"),
-        ("antwerpen.toml", '"mon", "wed"', '"monday", "wed"', "days must be some of"),
-        ("antwerpen.toml", 'fr = "Anvers (Flandre)"\n', "", "region.name: no 'fr' text"),
-        ("nederland.toml", 'source = "seed-nederland"', 'source = "a-blog"', "source 'a-blog'"),
-        ("antwerpen.toml", 'contacts = ["cmp"]', 'contacts = ["cpm"]', "unknown contact 'cpm'"),
-        ("common.toml", 'phone = "112"', 'phone = "113"', "phone '113'"),
-        ("antwerpen.toml", "[name]", "[name", "not valid TOML"),
+        ('"03 338 31 37"', '"call us"', "phone 'call us' cannot be parsed"),
+        ('"0900-1113111"', '"03 338 32 66"', "is not a valid NL number"),
+        ('opens = "09:00"', 'opens = "9h"', "times must be HH:MM"),
+        ('closes = "12:30"', 'closes = "08:00"', "is not before closes"),
+        ('"mon", "wed"', '"monday", "wed"', "days must be some of"),
+        ('fr = "Anvers (Flandre)"\n', "", "regions[0] (antwerpen).name: no 'fr' text"),
+        (
+            'id = "school"\nsource = "seed-nederland"',
+            'id = "school"\nsource = "a-blog"',
+            "source 'a-blog'",
+        ),
+        ('contacts = ["cmp"]', 'contacts = ["cpm"]', "unknown contact 'cpm'"),
+        ('phone = "112"', 'phone = "113"', "phone '113'"),
+        ("[regions.name]", "[regions.name", "not valid TOML"),
     ],
 )
 def test_broken_content_is_reported_clearly_at_start_up(
-    content_copy, tmp_path, filename, old, new, message
+    content_copy, tmp_path, old, new, message
 ):
-    break_file(content_copy, filename, old, new)
+    break_file(content_copy, old, new)
     with pytest.raises(ContentError, match=None) as error:
         start_with(content_copy, tmp_path)
-    assert str(error.value).startswith(filename)
+    assert str(error.value).startswith("guidance.toml: ")
     assert message in str(error.value)
 
 

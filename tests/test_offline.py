@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pwa import create_app
 from pwa.config import _secret_key
-from pwa.guidance import CONTENT_DIR
+from pwa.guidance import DEFAULT_FILE
 
 
 def sw_lists(client):
@@ -46,23 +46,22 @@ def test_precache_lists_every_guidance_page_per_language(client):
 
 
 def test_version_changes_when_content_changes(tmp_path):
-    def version_with(content_dir):
+    def version_with(content_file):
         app = create_app(
             {
                 "TESTING": True,
                 "SECRET_KEY": "x",
-                "CONTENT_DIR": str(content_dir),
+                "CONTENT_FILE": str(content_file),
                 "DATA_DIR": str(tmp_path / "d"),
             }
         )
         return sw_lists(app.test_client())[0]
 
-    copy = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, copy)
-    before = version_with(CONTENT_DIR)
+    copy = tmp_path / "guidance.toml"
+    shutil.copy(DEFAULT_FILE, copy)
+    before = version_with(DEFAULT_FILE)
     assert version_with(copy) == before
-    path = copy / "antwerpen.toml"
-    path.write_text(path.read_text().replace("Elke voormiddag", "Iedere voormiddag"))
+    copy.write_text(copy.read_text().replace("Elke voormiddag", "Iedere voormiddag"))
     assert version_with(copy) != before
 
 

@@ -30,7 +30,7 @@ def test_a_field_missing_from_the_sections_stops_the_start(monkeypatch):
 
 
 def test_every_status_but_the_last_works_through_a_step_of_the_flow(app):
-    content = app.extensions["wegwijzer.content"]
+    content = load_content()
     steps = [step.id for step in content.regions["antwerpen"].steps]
     *working, last = vocabulary.FLOW
     assert last.code == "closed" and last.content_steps == ()
@@ -75,13 +75,7 @@ def test_the_phone_has_a_label_for_every_status_and_kind(client):
     for choice in vocabulary.KINDS:
         assert f'data-label-kind-{choice.value}="{choice.name}"' in html
     # What follows each status is the next CMP step of the content, in the flow's order.
-    flow = load_content(app_content_dir()).regions["antwerpen"].steps
+    flow = load_content().regions["antwerpen"].steps
     titles = {step.id: step.title("en") for step in flow}
     assert titles["clarification"] in html.split("data-label-next-received=")[1].split('"')[1]
     assert "data-label-next-follow-up" not in html and "data-label-next-closed" not in html
-
-
-def app_content_dir():
-    from pathlib import Path
-
-    return Path(forms.__file__).parent / "content"

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from pwa.offline import worker_version
 from pwa.storage.concerns import list_concerns
 
 pytestmark = pytest.mark.wheel
@@ -176,7 +177,9 @@ def test_installed_app_serves_french_the_service_worker_and_takes_a_concern(
         worker = response.read().decode()
     assert "__VERSION__" not in worker
     # The same version as the checkout's: the wheel carries every file a cached page is made of.
-    assert f"const VERSION = '{app.config['APP_VERSION']}';" in worker
+    with app.test_request_context():
+        version = worker_version()
+    assert f"const VERSION = '{version}';" in worker
 
     with opener.open(f"{server.url}/api/csrf") as response:
         token = json.load(response)["csrf_token"]

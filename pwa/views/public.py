@@ -2,11 +2,10 @@
 
 import json
 
-from babel.dates import format_time, get_day_names
+from babel.dates import format_date, format_time, get_day_names
 from flask import (
     Blueprint,
     abort,
-    current_app,
     g,
     jsonify,
     redirect,
@@ -19,6 +18,7 @@ from flask_babel import get_locale
 from .. import vocabulary
 from ..guidance import LOCALES, Contact
 from ..i18n import FORMAT_LOCALES, LANGUAGE_NAMES, best_locale
+from ..live_guidance import current_content
 from ..offline import offline_page
 
 bp = Blueprint("public", __name__)
@@ -54,9 +54,10 @@ def page_helpers():
         "lang": lang,
         "languages": LANGUAGE_NAMES,
         "t": lambda text: text(lang),
-        "content": current_app.extensions["wegwijzer.content"],
+        "content": current_content(),
         "vocabulary": vocabulary,
         "hours_data": lambda contact: hours_data(contact, lang),
+        "long_date": lambda day: format_date(day, "long", locale=FORMAT_LOCALES[lang]),
     }
 
 
@@ -107,7 +108,7 @@ def home():
 @pages.get("/<region_id>/")
 def region(region_id: str):
     """The flow (Antwerp) or the wegwijzer by situation (Netherlands)."""
-    content = current_app.extensions["wegwijzer.content"]
+    content = current_content()
     region = content.regions.get(region_id) or abort(404)
     return render_template(f"{region.kind}.html", region=region)
 

@@ -5,7 +5,7 @@ import shutil
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from pwa.guidance import CONTENT_DIR
+from pwa.guidance import DEFAULT_FILE
 
 from .conftest import WCAG_21_AA, LiveServer, wait_until_offline_ready
 
@@ -15,8 +15,8 @@ NEW = "Bezorgd over een leerling? Volg deze zes stappen, in deze volgorde."
 
 @pytest.fixture
 def content_copy(tmp_path):
-    copy = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, copy)
+    copy = tmp_path / "guidance.toml"
+    shutil.copy(DEFAULT_FILE, copy)
     return copy
 
 
@@ -27,7 +27,7 @@ def intro(page) -> str:
 def test_a_content_change_is_offered_and_switched_only_with_consent(
     tmp_path, content_copy, context
 ):
-    server = LiveServer(tmp_path / "data", WEGWIJZER_CONTENT_DIR=str(content_copy)).start()
+    server = LiveServer(tmp_path / "data", WEGWIJZER_CONTENT_FILE=str(content_copy)).start()
     try:
         page = context.new_page()
         page.goto(f"{server.url}/nl/antwerpen/")
@@ -36,10 +36,9 @@ def test_a_content_change_is_offered_and_switched_only_with_consent(
         server.stop()
 
         # The deploy: a text changes (not a number), the app comes back on the same address.
-        flow = content_copy / "antwerpen.toml"
-        flow.write_text(flow.read_text().replace(OLD, NEW))
+        content_copy.write_text(content_copy.read_text().replace(OLD, NEW))
         server = LiveServer(
-            tmp_path / "data", port=server.port, WEGWIJZER_CONTENT_DIR=str(content_copy)
+            tmp_path / "data", port=server.port, WEGWIJZER_CONTENT_FILE=str(content_copy)
         ).start()
 
         page.reload()

@@ -2,9 +2,10 @@
 
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
+from ...live_guidance import current_content
 from ...storage import audit, concerns
 from ...storage import inbox as inbox_store
 from ...storage.clock import parse_time
@@ -36,7 +37,7 @@ def workspace_helpers():
 
 
 def _checklist(step_id: str):
-    region = current_app.extensions["wegwijzer.content"].regions["antwerpen"]
+    region = current_content().regions["antwerpen"]
     return next(step for step in region.steps if step.id == step_id).checklist
 
 
