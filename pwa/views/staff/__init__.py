@@ -6,7 +6,7 @@ password without the second factor only reaches the TOTP steps.
 
 import datetime as dt
 
-from flask import Blueprint, Flask, current_app, g, redirect, request, session, url_for
+from flask import Blueprint, Flask, abort, current_app, g, redirect, request, session, url_for
 
 from ...clock import now
 from ...guidance import LOCALES
@@ -94,6 +94,12 @@ def staff_helpers():
     }
 
 
+def require_admin() -> None:
+    """Admins only (403 for other staff, who may still read what the page shows)."""
+    if g.staff["role"] != "admin":
+        abort(403)
+
+
 def start_signed_in_session(email: str, stage: str) -> None:
     """A fresh session (no fixation): new server-side id, stage, and activity time."""
     sign_out()
@@ -106,7 +112,8 @@ def start_signed_in_session(email: str, stage: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from . import admin, auth, cases  # noqa: F401  (the routes register themselves on bp)
+    # The routes register themselves on bp.
+    from . import admin, auth, cases, content_edit, content_publish  # noqa: F401
 
     cookies.init_app(app)
     app.register_blueprint(bp)
