@@ -22,7 +22,6 @@ import json
 import os
 import queue
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,17 +33,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: make scripts.chromium importable
 from scripts.chromium import CHROMIUM_ARGS as BROWSER_FLAGS  # noqa: E402
+from scripts.ports import free_port  # noqa: E402
 
 LIGHTHOUSE = ROOT / "bench" / ".lighthouse" / "node_modules" / "lighthouse" / "cli" / "index.js"
 # The same flags as the browser tests, plus headless.
 CHROMIUM_ARGS = [*BROWSER_FLAGS, "--headless=new"]
 DEFAULT_PAGES = ["/nl/antwerpen/", "/nl/", "/fr/contacts/", "/en/nederland/", "/nl/about/"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_app(data_dir: str) -> tuple[subprocess.Popen, str]:

@@ -22,7 +22,6 @@ import json
 import multiprocessing
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from pwa.storage.atomic import fsync_directory  # noqa: E402
 from pwa.storage.concerns import body_hash, save_concern  # noqa: E402
+from scripts.ports import free_port  # noqa: E402
 
 SECRET = "bench"
 BODY = {
@@ -68,12 +68,6 @@ def durable_write_ceiling(folder: Path, seconds: float) -> float:
         fsync_directory(folder)
         count += 1
     return count / (time.perf_counter() - start)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_gunicorn(data_dir: Path, workers: int, app: str) -> tuple[subprocess.Popen, str]:

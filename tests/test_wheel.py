@@ -9,7 +9,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -24,6 +23,7 @@ import pytest
 
 from pwa.offline import worker_version
 from pwa.storage.concerns import list_concerns
+from scripts.ports import free_port
 
 pytestmark = pytest.mark.wheel
 
@@ -45,12 +45,6 @@ CONCERN = {
     "need": "Des propos en classe qui m'inquiètent.",
     "urgent": False,
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def run(*command, **kwargs) -> str:
