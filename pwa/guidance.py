@@ -136,9 +136,13 @@ def parse_document(text: str) -> dict:
 
 def build_content(text: str) -> Content:
     """Validate a whole document and return its Content; ContentError on the first problem."""
-    from .content_reader import read_document  # the reader needs this module's classes
+    # Both need this module's classes, so they are imported when first used.
+    from .content_reader import read_document
+    from .content_structure import check_structure
 
-    return read_document(parse_document(text))
+    content = read_document(parse_document(text))
+    check_structure(content)
+    return content
 
 
 def default_text(path: Path | str = DEFAULT_FILE) -> str:

@@ -71,6 +71,11 @@ def test_real_content_loads():
         ('contacts = ["cmp"]', 'contacts = ["cpm"]', "unknown contact 'cpm'"),
         ('phone = "112"', 'phone = "113"', "phone '113'"),
         ("[regions.name]", "[regions.name", "not valid TOML"),
+        # Ids the code relies on (pwa/content_structure.py): texts change, these can't.
+        ('id = "need"', 'id = "needs"', "the workspace stores answers to these questions"),
+        ('id = "registration"', 'id = "aanmelding"', "the flow's steps are clb-anchor, "),
+        ('region = "nederland"', 'region = "holland"', "region 'nederland' (situations)"),
+        ('id = "noemie-goris"', 'id = "cmp"', "duplicate id 'cmp'"),
     ],
 )
 def test_broken_content_is_reported_clearly_at_start_up(content_copy, tmp_path, old, new, message):
