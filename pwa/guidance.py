@@ -5,6 +5,7 @@ import tomllib
 import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType, shortnumberinfo
@@ -15,6 +16,9 @@ CONTENT_DIR = Path(__file__).parent / "content"
 REGION_FILES = ("antwerpen.toml", "nederland.toml")
 # Numbers of these types are not reliably reachable from abroad, so they are dialled as written.
 NATIONAL_ONLY_TYPES = {PhoneNumberType.PREMIUM_RATE, PhoneNumberType.SHARED_COST}
+
+if TYPE_CHECKING:  # opening_calendar imports Text from here, so it is imported where it is used
+    from .opening_calendar import ClosingDay
 
 
 class ContentError(ValueError):
@@ -54,6 +58,10 @@ class Contact:
     timezone: str = "Europe/Brussels"
     # How a call button names it, where a language needs more than "Call <name>" (an article).
     call: Text | None = None
+    # The public holidays it keeps (a code in opening_calendar.CALENDARS), and its own closing
+    # days: "open now" skips both.
+    holidays: str | None = None
+    closing_days: tuple["ClosingDay", ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,6 +174,35 @@ class _Reader:
             result.append(OpeningHours(tuple(WEEKDAYS.index(d) for d in days), opens, closes))
         return tuple(result)
 
+    def calendar(self, data: dict, hours: tuple, where: str) -> tuple[str | None, tuple]:
+        """The contact's `holidays` code and `closing_days`, checked by opening_calendar."""
+        from .opening_calendar import ClosingDay, check_calendar, check_closing_day
+
+        code, entries = data.get("holidays"), data.get("closing_days", [])
+        if (code is not None or entries) and not hours:
+            self.fail(where, "'holidays' and 'closing_days' need opening 'hours'")
+        if code is not None:
+            try:
+                check_calendar(code)
+            except ValueError as exc:
+                self.fail(f"{where}.holidays", str(exc))
+        if not isinstance(entries, list):
+            self.fail(where, "'closing_days' must be a list of {first, last, reason} tables")
+        closing_days = []
+        for index, entry in enumerate(entries):
+            place = f"{where}.closing_days[{index}]"
+            if not isinstance(entry, dict) or set(entry) - {"first", "last", "reason"}:
+                self.fail(place, "must be a table with first, last (optional) and reason")
+            first = self.field(entry, "first", place)
+            last = entry.get("last", first)  # one day when there is no 'last'
+            reason = self.field(entry, "reason", place)
+            try:
+                check_closing_day(first, last, reason)
+            except ValueError as exc:
+                self.fail(place, str(exc))
+            closing_days.append(ClosingDay(first, last, self.text_value(reason, f"{place}.reason")))
+        return code, tuple(closing_days)
+
     def contact(self, data: dict, country: str, where: str) -> Contact:
         where = f"{where} ({data.get('id', '?')})"
         timezone = data.get("timezone", "Europe/Brussels")
@@ -175,6 +212,7 @@ class _Reader:
             self.fail(where, f"unknown timezone '{timezone}'")
         hours = self.hours(data, where)
         hours_text = self.text(data, "hours_text", where) if hours else None
+        holidays, closing_days = self.calendar(data, hours, where)
         return Contact(
             id=self.field(data, "id", where),
             name=self.text(data, "name", where),
@@ -185,6 +223,8 @@ class _Reader:
             hours_text=hours_text,
             timezone=timezone,
             call=self.text(data, "call", where) if "call" in data else None,
+            holidays=holidays,
+            closing_days=closing_days,
         )
 
     def step(self, data: dict, contacts: dict, where: str, list_key: str) -> Step:
