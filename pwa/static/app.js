@@ -117,30 +117,30 @@
     return data.day_names[status.day];
   }
   function statusText(el, data, status) {
-    let text;
-    if (status.open) {
-      text = el.dataset.labelOpen.replace('{time}', status.slot.closes_label);
-    } else {
-      const label = status.reason ? el.dataset.labelClosedToday : el.dataset.labelClosed;
-      text = label.replace('{reason}', () => status.reason).replace('{day}', openingDay(el, data, status))
-        .replace('{time}', status.slot.opens_label);
-    }
-    // Outside its calendar the page only knows the weekly hours: it answers from those, and
-    // says which holidays and closing days it knows (the labels have no full stop of their own).
-    if (status.unknown) {
-      const long = { day: 'numeric', month: 'long', year: 'numeric' };
-      text += `. ${el.dataset.labelUnknown
-        .replace('{first}', formatDate(data.known_from, data.locale, long))
-        .replace('{last}', formatDate(data.known_until, data.locale, long))}`;
-    }
-    return text;
+    if (status.open) return el.dataset.labelOpen.replace('{time}', status.slot.closes_label);
+    const label = status.reason ? el.dataset.labelClosedToday : el.dataset.labelClosed;
+    return label.replace('{reason}', () => status.reason).replace('{day}', openingDay(el, data, status))
+      .replace('{time}', status.slot.opens_label);
+  }
+  // Outside its calendar the page only knows the weekly hours: it answers from those, and says
+  // in a quieter note which holidays and closing days it knows.
+  function unknownNote(el, data) {
+    const long = { day: 'numeric', month: 'long', year: 'numeric' };
+    const note = document.createElement('span');
+    note.className = 'open-status-note';
+    note.textContent = el.dataset.labelUnknown
+      .replace('{first}', formatDate(data.known_from, data.locale, long))
+      .replace('{last}', formatDate(data.known_until, data.locale, long));
+    return note;
   }
   function renderOpenStatus() {
     document.querySelectorAll('[data-open-status]').forEach((el) => {
       const data = JSON.parse(el.dataset.hours);
       const status = openStatus(data, new Date());
       if (!status) return;
-      el.textContent = statusText(el, data, status);
+      // The labels have no full stop of their own: one goes in before a note.
+      el.textContent = statusText(el, data, status) + (status.unknown ? '. ' : '');
+      if (status.unknown) el.append(unknownNote(el, data));
       el.classList.toggle('is-open', status.open);
       el.classList.toggle('is-closed', !status.open);
     });
