@@ -100,6 +100,36 @@ def parse_hours(entries, where: str) -> tuple[OpeningHours, ...]:
     return tuple(result)
 
 
+def parse_calendar(data: dict, hours: tuple, where: str) -> tuple[str | None, tuple]:
+    """A contact's `holidays` code and `closing_days`, checked by opening_calendar."""
+    from .opening_calendar import ClosingDay, check_calendar, check_closing_day
+
+    code, entries = data.get("holidays"), data.get("closing_days", [])
+    if (code is not None or entries) and not hours:
+        fail(where, "'holidays' and 'closing_days' need opening 'hours'")
+    if code is not None:
+        try:
+            check_calendar(code)
+        except ValueError as exc:
+            fail(f"{where}.holidays", str(exc))
+    if not isinstance(entries, list):
+        fail(where, "'closing_days' must be a list of {first, last, reason} tables")
+    closing_days = []
+    for index, entry in enumerate(entries):
+        place = f"{where}.closing_days[{index}]"
+        if not isinstance(entry, dict) or set(entry) - {"first", "last", "reason"}:
+            fail(place, "must be a table with first, last (optional) and reason")
+        first = field(entry, "first", place)
+        last = entry.get("last", first)  # one day when there is no 'last'
+        reason = field(entry, "reason", place)
+        try:
+            check_closing_day(first, last, reason)
+        except ValueError as exc:
+            fail(place, str(exc))
+        closing_days.append(ClosingDay(first, last, text_value(reason, f"{place}.reason")))
+    return code, tuple(closing_days)
+
+
 class _Reader:
     """Reads one document's items against its declared sources."""
 
@@ -126,6 +156,7 @@ class _Reader:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             fail(where, f"unknown timezone '{timezone}'")
         hours = parse_hours(data.get("hours"), where)
+        holidays, closing_days = parse_calendar(data, hours, where)
         try:
             phone = parse_phone(field(data, "phone", where), country)
         except ValueError as exc:
@@ -140,6 +171,8 @@ class _Reader:
             hours_text=text(data, "hours_text", where) if hours else None,
             timezone=timezone,
             call=text(data, "call", where) if "call" in data else None,
+            holidays=holidays,
+            closing_days=closing_days,
         )
 
     def step(self, data: dict, contacts: dict, where: str, list_key: str) -> Step:

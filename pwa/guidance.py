@@ -9,11 +9,15 @@ import datetime as dt
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 LOCALES = ("nl", "fr", "en")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_FILE = Path(__file__).parent / "content" / "guidance.toml"
 DOCUMENT_FORMAT = 1
+
+if TYPE_CHECKING:  # opening_calendar imports Text from here, so it is imported where it is used
+    from .opening_calendar import ClosingDay
 
 
 class ContentError(ValueError):
@@ -62,6 +66,10 @@ class Contact:
     timezone: str = "Europe/Brussels"
     # How a call button names it, where a language needs more than "Call <name>" (an article).
     call: Text | None = None
+    # The public holidays it keeps (a code in opening_calendar.CALENDARS), and its own closing
+    # days: "open now" skips both.
+    holidays: str | None = None
+    closing_days: tuple["ClosingDay", ...] = ()
 
     @property
     def source(self) -> str:

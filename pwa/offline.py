@@ -6,8 +6,10 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, request, url_for
 
+from .clock import now
 from .guidance import LOCALES
 from .live_guidance import current
+from .opening_calendar import local_date, window_year
 
 bp = Blueprint("offline", __name__)
 
@@ -63,9 +65,14 @@ def asset_url(filename: str) -> str:
 
 
 def worker_version() -> str:
-    """The deploy's version mixed with the published guidance: a publish updates every phone."""
+    """The deploy's version mixed with the published guidance and the calendar's year.
+
+    A publish updates every phone; so does New Year, when the pages' calendar of holidays and
+    closing days moves on by a year (pwa/opening_calendar.py).
+    """
     live = current()
-    mixed = f"{current_app.config['APP_VERSION']}:{live.version}:{live.digest}"
+    year = window_year(local_date(now()))
+    mixed = f"{current_app.config['APP_VERSION']}:{live.version}:{live.digest}:{year}"
     return hashlib.sha256(mixed.encode()).hexdigest()[:12]
 
 

@@ -125,7 +125,7 @@ class Status:
     code: str
     label: object  # the workspace's name for it
     reporter_label: object  # what the teacher's phone says ("Status at the CMP: ...")
-    # The Antwerp flow's steps (ids in pwa/content/antwerpen.toml) this status works through.
+    # The Antwerp flow's steps (ids in pwa/content/guidance.toml) this status works through.
     content_steps: tuple[str, ...]
     # The parts of the record staff fill in while the concern is at this status.
     sections: tuple[str, ...] = field(default=())

@@ -37,3 +37,13 @@ def as_form_data(values: dict) -> dict:
     data = {name: value for name, value in values.items() if not isinstance(value, bool)}
     data.update({name: "y" for name, value in values.items() if value is True})
     return data
+
+
+# A closing range and one closing day for the CMP, as guidance.toml would hold them (test
+# content only: the shipped content has none). Added after the CMP's `holidays` line.
+CMP_HOLIDAYS_LINE = 'holidays = "BE-VLG"\n'
+CMP_CLOSING_DAYS = """closing_days = [
+  { first = 2026-12-24, last = 2026-12-31, reason = { nl = "Kerstsluiting", fr = "Fermeture de Noël", en = "Christmas closure" } },
+  { first = 2027-02-17, reason = { nl = "Teamdag", fr = "Journée d'équipe", en = "Team day" } },
+]
+"""  # noqa: E501 (a TOML inline table is one line)

@@ -138,3 +138,24 @@ def test_behind_a_proxy_the_client_address_is_the_forwarded_one(tmp_path):
     client = app.test_client()
     headers = {"X-Forwarded-For": "203.0.113.7"}
     assert client.get("/_address", headers=headers).get_data(as_text=True) == "203.0.113.7"
+
+
+def test_new_year_in_brussels_changes_the_version(tmp_path):
+    """The pages' calendar moves on a year at New Year: phones must be offered the new one."""
+    import datetime as dt
+
+    def version_at(moment):
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "x",
+                "DATA_DIR": str(tmp_path / "d"),
+                "CLOCK": lambda: moment,
+            }
+        )
+        return sw_lists(app.test_client())[0]
+
+    utc = dt.UTC
+    december = version_at(dt.datetime(2026, 12, 31, 22, 59, tzinfo=utc))  # 23:59 in Brussels
+    assert version_at(dt.datetime(2026, 6, 1, 12, 0, tzinfo=utc)) == december
+    assert version_at(dt.datetime(2026, 12, 31, 23, 0, tzinfo=utc)) != december  # 00:00

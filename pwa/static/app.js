@@ -30,21 +30,38 @@
 
   // --- Open now / closed, computed on the device in the contact's time zone (works offline).
   // The browser's own zone data (full ICU in every targeted browser) knows Brussels summer time
-  // in any year, whatever zone the phone is set to.
+  // in any year, whatever zone the phone is set to. The page carries the dates the contact is
+  // closed (public holidays, its own closing days) for the window the server knew.
   const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']; // en-GB, Monday = 0
+  const LOOKAHEAD_DAYS = 400; // past the longest closing a page's calendar (two years) can hold
   const clocks = new Map(); // one formatter per zone, reused every 30 s
   function zonedNow(timezone, now) {
     if (!clocks.has(timezone)) {
       clocks.set(timezone, new Intl.DateTimeFormat('en-GB', {
-        timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'
+        timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit',
+        weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'
       }));
     }
     const parts = {};
     for (const part of clocks.get(timezone).formatToParts(now)) parts[part.type] = part.value;
     return {
+      date: `${parts.year}-${parts.month}-${parts.day}`,
       day: WEEKDAYS.indexOf(parts.weekday),
       minutes: Number(parts.hour) * 60 + Number(parts.minute)
     };
+  }
+  // A calendar date is handled as noon UTC: adding days or naming it never meets a clock
+  // change or the phone's own zone.
+  function utcNoon(isoDate) {
+    return new Date(`${isoDate}T12:00:00Z`);
+  }
+  function addDays(isoDate, days) {
+    const date = utcNoon(isoDate);
+    date.setUTCDate(date.getUTCDate() + days);
+    return date.toISOString().slice(0, 10);
+  }
+  function formatDate(isoDate, locale, options) {
+    return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', ...options }).format(utcNoon(isoDate));
   }
   function toMinutes(hhmm) {
     const bits = hhmm.split(':');
@@ -52,42 +69,78 @@
   }
   function openStatus(data, now) {
     const here = zonedNow(data.timezone, now);
-    let i, d, slot;
-    for (i = 0; i < data.hours.length; i++) {
-      slot = data.hours[i];
-      if (slot.days.indexOf(here.day) !== -1 &&
-          toMinutes(slot.opens) <= here.minutes && here.minutes < toMinutes(slot.closes)) {
-        return { open: true, slot: slot };
+    const closed = data.closed || {};
+    // reason: why it is closed today; skipped: a closed date lies before the next opening;
+    // unknown: a date looked at lies outside the calendar the page carries.
+    const calendar = { reason: closed[here.date], skipped: false, unknown: false };
+    const look = (isoDate) => {
+      if (data.closed && (isoDate < data.known_from || isoDate > data.known_until)) {
+        calendar.unknown = true;
+      }
+    };
+    look(here.date);
+    if (!calendar.reason) {
+      for (const slot of data.hours) {
+        if (slot.days.includes(here.day) &&
+            toMinutes(slot.opens) <= here.minutes && here.minutes < toMinutes(slot.closes)) {
+          return { open: true, slot: slot, ...calendar };
+        }
       }
     }
-    for (d = 0; d <= 7; d++) {
+    for (let d = 0; d <= LOOKAHEAD_DAYS; d++) {
+      const date = addDays(here.date, d);
+      look(date);
+      if (closed[date]) {
+        calendar.skipped = true;
+        continue;
+      }
       const day = (here.day + d) % 7;
       let best = null;
-      for (i = 0; i < data.hours.length; i++) {
-        slot = data.hours[i];
-        if (slot.days.indexOf(day) === -1) continue;
+      for (const slot of data.hours) {
+        if (!slot.days.includes(day)) continue;
         if (d === 0 && toMinutes(slot.opens) <= here.minutes) continue;
         if (!best || toMinutes(slot.opens) < toMinutes(best.opens)) best = slot;
       }
-      if (best) return { open: false, slot: best, inDays: d, day: day };
+      if (best) return { open: false, slot: best, inDays: d, day: day, date: date, ...calendar };
     }
     return null;
+  }
+  // The day as a teacher reads it best: "today", "tomorrow", else the weekday as usual; but the
+  // full date ("Monday 28 December") once a closed date was skipped or it is a week or more
+  // away, where "Monday" alone reads as the coming Monday, which may be the closed one.
+  function openingDay(el, data, status) {
+    if (status.inDays === 0) return el.dataset.labelToday;
+    if (status.inDays === 1) return el.dataset.labelTomorrow;
+    if (status.skipped || status.inDays >= 7) {
+      return formatDate(status.date, data.locale, { weekday: 'long', day: 'numeric', month: 'long' });
+    }
+    return data.day_names[status.day];
+  }
+  function statusText(el, data, status) {
+    if (status.open) return el.dataset.labelOpen.replace('{time}', status.slot.closes_label);
+    const label = status.reason ? el.dataset.labelClosedToday : el.dataset.labelClosed;
+    return label.replace('{reason}', () => status.reason).replace('{day}', openingDay(el, data, status))
+      .replace('{time}', status.slot.opens_label);
+  }
+  // Outside its calendar the page only knows the weekly hours: it answers from those, and says
+  // in a quieter note which holidays and closing days it knows.
+  function unknownNote(el, data) {
+    const long = { day: 'numeric', month: 'long', year: 'numeric' };
+    const note = document.createElement('span');
+    note.className = 'open-status-note';
+    note.textContent = el.dataset.labelUnknown
+      .replace('{first}', formatDate(data.known_from, data.locale, long))
+      .replace('{last}', formatDate(data.known_until, data.locale, long));
+    return note;
   }
   function renderOpenStatus() {
     document.querySelectorAll('[data-open-status]').forEach((el) => {
       const data = JSON.parse(el.dataset.hours);
       const status = openStatus(data, new Date());
       if (!status) return;
-      let text;
-      if (status.open) {
-        text = el.dataset.labelOpen.replace('{time}', status.slot.closes_label);
-      } else {
-        const dayName = status.inDays === 0 ? el.dataset.labelToday
-          : status.inDays === 1 ? el.dataset.labelTomorrow : data.day_names[status.day];
-        text = el.dataset.labelClosed.replace('{day}', dayName)
-          .replace('{time}', status.slot.opens_label);
-      }
-      el.textContent = text;
+      // The labels have no full stop of their own: one goes in before a note.
+      el.textContent = statusText(el, data, status) + (status.unknown ? '. ' : '');
+      if (status.unknown) el.append(unknownNote(el, data));
       el.classList.toggle('is-open', status.open);
       el.classList.toggle('is-closed', !status.open);
     });

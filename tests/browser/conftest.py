@@ -34,6 +34,8 @@ def pytest_collection_modifyitems(items):
 class LiveServer:
     """The app as a real server process on loopback; it can be stopped and started again."""
 
+    app = "wsgi"  # what `flask --app` serves
+
     def __init__(self, data_dir: Path, port: int | None = None, **env):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -49,7 +51,16 @@ class LiveServer:
             "WEGWIJZER_DATA_DIR": str(self.data_dir),
             **self.env,
         }
-        command = [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--port", str(self.port)]
+        command = [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            self.app,
+            "run",
+            "--port",
+            str(self.port),
+        ]
         self.process = subprocess.Popen(
             command,
             cwd=ROOT,
