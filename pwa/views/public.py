@@ -1,8 +1,5 @@
 """Public guidance pages, one set per locale under /<lang>/."""
 
-import json
-
-from babel.dates import format_date, format_time, get_day_names
 from flask import (
     Blueprint,
     abort,
@@ -15,11 +12,10 @@ from flask import (
 )
 from flask_babel import get_locale
 
-from .. import vocabulary
-from ..guidance import LOCALES, Contact
-from ..i18n import FORMAT_LOCALES, LANGUAGE_NAMES, best_locale
-from ..live_guidance import current_content
+from ..guidance import LOCALES
+from ..i18n import best_locale
 from ..offline import offline_page
+from ..page_context import page_context, shown_content
 
 bp = Blueprint("public", __name__)
 pages = Blueprint("pages", __name__, url_prefix="/<lang>")
@@ -49,43 +45,7 @@ def add_lang(endpoint, values):
 
 @pages.context_processor
 def page_helpers():
-    lang = g.lang
-    return {
-        "lang": lang,
-        "languages": LANGUAGE_NAMES,
-        "t": lambda text: text(lang),
-        "content": current_content(),
-        "vocabulary": vocabulary,
-        "hours_data": lambda contact: hours_data(contact, lang),
-        "long_date": lambda day: format_date(day, "long", locale=FORMAT_LOCALES[lang]),
-    }
-
-
-def hours_data(contact: Contact, lang: str) -> str:
-    """Opening hours as JSON for the device to compute "open now" offline, in the contact's zone.
-
-    The device works out the time in that zone itself (Intl.DateTimeFormat, app.js), so the
-    answer stays right for as long as a copy is kept offline, whatever zone the phone is in.
-    """
-    locale = FORMAT_LOCALES[lang]
-    return json.dumps(
-        {
-            "timezone": contact.timezone,
-            "hours": [
-                {
-                    "days": list(slot.days),
-                    "opens": slot.opens.strftime("%H:%M"),
-                    "closes": slot.closes.strftime("%H:%M"),
-                    "opens_label": format_time(slot.opens, "short", locale=locale),
-                    "closes_label": format_time(slot.closes, "short", locale=locale),
-                }
-                for slot in contact.hours
-            ],
-            # Babel's names start on Monday (0), as the content's day numbers do.
-            "day_names": [get_day_names("wide", locale=locale)[day] for day in range(7)],
-        },
-        ensure_ascii=False,
-    )
+    return page_context(g.lang)
 
 
 @bp.get("/")
@@ -108,8 +68,7 @@ def home():
 @pages.get("/<region_id>/")
 def region(region_id: str):
     """The flow (Antwerp) or the wegwijzer by situation (Netherlands)."""
-    content = current_content()
-    region = content.regions.get(region_id) or abort(404)
+    region = shown_content().regions.get(region_id) or abort(404)
     return render_template(f"{region.kind}.html", region=region)
 
 
