@@ -53,8 +53,8 @@ def test_history_lists_every_version_with_who_when_and_before_after(staff_app, s
 
     blocks = version_blocks(html)
     assert list(blocks) == ["2", "1", "0"]  # newest first, then the package defaults
-    assert f"Version 2, published by {second.email} on " in blocks["2"]
-    assert f"Version 1, published by {first.email} on " in blocks["1"]
+    assert f"Published by {second.email} on " in blocks["2"]
+    assert f"Published by {first.email} on " in blocks["1"]
     assert 'class="badge live"' in blocks["2"] and "badge live" not in blocks["1"]
     assert change_lines(blocks["2"]) == [
         [
@@ -92,8 +92,13 @@ def test_a_rollback_restores_the_old_number_as_a_new_version(staff_app, signed_i
     assert store.current_version(data_dir) == 3
     assert live_tel(staff_app) == NEW_TEL
     assert store.read_draft(data_dir) == draft
-    assert f"Version 3, published by {admin.email} on " in page
-    assert "(the guidance of version 1 again)" in version_blocks(page)["3"]
+    assert (
+        f"Rolled back by {admin.email} on " in version_blocks(page)["3"]
+        and ": the guidance of version 1 again" in version_blocks(page)["3"]
+    )
+    overview = admin.get("/staff/content/").get_data(as_text=True)
+    assert f"Version 3, published by {admin.email} on " in overview
+    assert "(the guidance of version 1 again)" in overview
     entry = audit.read_entries(data_dir)[0]
     assert (entry["action"], entry["detail"]) == ("content-rollback", "version 3 = version 1")
     audit_page = admin.get("/staff/audit").get_data(as_text=True)

@@ -3,6 +3,10 @@
 The file has the format of the package's defaults (pwa/content/guidance.toml). An import goes
 through the same validation as every edit and lands as the draft; it never publishes.
 Export → import gives the draft exactly the exported text, byte for byte.
+
+Every staff member may export (they read the same guidance in the workspace). Besides the
+guidance, the file names the admins who checked items (`verified_by`, their work e-mail
+addresses, which every colleague sees in the workspace too); each export is audited.
 """
 
 from flask import flash, g, redirect, render_template, request, url_for
