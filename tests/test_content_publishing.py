@@ -176,3 +176,20 @@ def test_staff_who_are_not_admins_may_look_but_not_change(staff_app, signed_in):
     assert "Roll back" not in history
     assert colleague.get("/staff/content/preview/nl/contacts/").status_code == 200
     assert colleague.get("/staff/content/export?which=draft").status_code == 200
+
+
+def test_a_draft_the_rules_now_refuse_is_neither_shown_nor_published(staff_app, signed_in):
+    """A draft saved under older, looser rules (written straight to the data folder here)."""
+    data_dir = staff_app.config["DATA_DIR"]
+    admin = in_english(signed_in("admin"))
+    store.save_draft(data_dir, with_cmp_number('"03 338 32"'), 0, "old@cmp.example")
+
+    preview = admin.get("/staff/content/preview/nl/contacts/", follow_redirects=True)
+    assert any(
+        m.startswith("The draft cannot be shown:") and "phone '03 338 32' is not a valid BE" in m
+        for m in flashes(preview.get_data(as_text=True))
+    )
+    page = publish(admin).get_data(as_text=True)
+    assert any(m.startswith("Nothing was published: ") for m in flashes(page))
+    assert store.current_version(data_dir) == 0
+    assert live_tel(staff_app.test_client()) == OLD_TEL
