@@ -1,10 +1,16 @@
-"""Command-line tasks: staff accounts (`flask staff ...`) and retention (`flask purge`)."""
+"""Command-line tasks: staff accounts (`flask staff ...`), retention (`flask purge`) and the
+guidance document (`flask content export|import`)."""
+
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from .storage import inbox, staff
+from . import guidance_drafts
+from .clock import now
+from .guidance import ContentError
+from .storage import audit, inbox, staff
 
 staff_cli = AppGroup("staff", help="Manage CMP staff accounts.")
 
@@ -101,6 +107,39 @@ def purge(days: int | None) -> None:
     click.echo(f"Purged {len(references)} concern(s) closed more than {retention} days ago.")
 
 
+content_cli = AppGroup("content", help="Export or import the guidance document (TOML).")
+# Who the draft and the audit name when an operator imports on the server.
+CLI_AUTHOR = "command line"
+
+
+@content_cli.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--draft", is_flag=True, help="The draft instead of the live version.")
+def content_export(file: Path, draft: bool) -> None:
+    """Write the live guidance (or the draft) to FILE, exactly as the workspace exports it."""
+    copy = guidance_drafts.working_copy()
+    text = copy.text if draft else copy.live_text
+    file.write_bytes(text.encode("utf-8"))
+    which = "the draft" if draft else f"version {copy.live_version}"
+    click.echo(f"Wrote {which} to {file}.")
+
+
+@content_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def content_import(file: Path) -> None:
+    """Make FILE the draft (validated; replaces any draft). Publish it in the workspace."""
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+        guidance_drafts.save_draft(text, CLI_AUTHOR, now())
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{file} is not UTF-8 text") from exc
+    except ContentError as exc:
+        raise click.ClickException(f"not imported, nothing changed: {exc}") from exc
+    audit.record(_data_dir(), CLI_AUTHOR, "content-import", now=now())
+    click.echo(f"{file} is now the draft: preview and publish it under /staff/content/.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(staff_cli)
     app.cli.add_command(purge)
+    app.cli.add_command(content_cli)

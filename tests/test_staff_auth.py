@@ -12,6 +12,8 @@ STAFF_PASSWORD = "a long staff password"  # as in conftest.py
 
 OPEN = {"staff.login"}
 SECOND_FACTOR = {"staff.totp_setup", "staff.totp_verify"}
+# Route arguments that are not a concern's id: a guidance version, a language, a region.
+ROUTE_SAMPLES = {"version": 1, "lang": "nl", "region_id": "antwerpen"}
 
 
 def staff_routes(app, concern_id):
@@ -20,7 +22,7 @@ def staff_routes(app, concern_id):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/staff/"):
             continue
-        values = {name: concern_id for name in rule.arguments}
+        values = {name: ROUTE_SAMPLES.get(name, concern_id) for name in rule.arguments}
         with app.test_request_context():
             from flask import url_for
 

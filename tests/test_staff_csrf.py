@@ -7,6 +7,7 @@ import pytest
 
 from pwa import create_app
 from pwa.storage import audit, concerns, staff
+from tests.test_staff_auth import ROUTE_SAMPLES
 
 PASSWORD = "a long staff password"
 
@@ -48,7 +49,7 @@ def post_routes(app, concern_id):
 
     with app.test_request_context():
         return [
-            url_for(rule.endpoint, **{name: concern_id for name in rule.arguments})
+            url_for(rule.endpoint, **{n: ROUTE_SAMPLES.get(n, concern_id) for n in rule.arguments})
             for rule in app.url_map.iter_rules()
             if rule.rule.startswith("/staff/") and "POST" in rule.methods
         ]

@@ -149,6 +149,9 @@
   setInterval(renderOpenStatus, 30000);
 
   // --- Service worker: offline use, and updates only with the user's consent.
+  // Not on the workspace's preview of a draft: a preview must never become a phone's offline
+  // copy, nor install or update the app.
+  if ('preview' in body.dataset) return;
   if (!('serviceWorker' in navigator)) return;
   let switching = false;
 

@@ -6,7 +6,10 @@
     const chosen = localStorage.getItem('wegwijzer.region');
     const started = sessionStorage.getItem('wegwijzer.started');
     sessionStorage.setItem('wegwijzer.started', '1');
-    if (started || /[?&]choose=/.test(location.search)) return;
+    // The workspace's preview of a draft (/staff/...) never jumps to a live page.
+    if (started || /[?&]choose=/.test(location.search) || location.pathname.startsWith('/staff/')) {
+      return;
+    }
     if (chosen && regions.indexOf(chosen) !== -1) {
       location.replace(`/${document.documentElement.lang}/${chosen}/`);
     }

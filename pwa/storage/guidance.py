@@ -106,7 +106,7 @@ def publish(
     """Make `text` the live version; Conflict unless `expected` is still the live version.
 
     The version file is written first; replacing current.json then publishes it in one step,
-    so a crash leaves either the old or the new version live. A publish also ends the draft.
+    so a crash leaves either the old or the new version live. Publishing the draft ends it.
     """
     folder = _folder(data_dir)
     with locked(folder, "guidance"):
@@ -125,6 +125,8 @@ def publish(
         # A version file above the live number is a leftover of an interrupted publish.
         _write_json(folder / "versions" / f"{number}.json", record)
         _write_json(folder / "current.json", {"version": number})
-        if action == "publish":
-            (folder / "draft.json").unlink(missing_ok=True)
+        draft = _read_json(folder / "draft.json")
+        # The published draft is done; a draft saved since (another admin) is kept.
+        if action == "publish" and draft and draft["text"] == text:
+            (folder / "draft.json").unlink()
     return number

@@ -113,7 +113,16 @@ def start_signed_in_session(email: str, stage: str) -> None:
 
 def init_app(app: Flask) -> None:
     # The routes register themselves on bp.
-    from . import admin, auth, cases, content_edit, content_publish  # noqa: F401
+    from . import (  # noqa: F401
+        admin,
+        auth,
+        cases,
+        content_edit,
+        content_history,
+        content_preview,
+        content_publish,
+        content_transfer,
+    )
 
     cookies.init_app(app)
     app.register_blueprint(bp)
