@@ -73,9 +73,7 @@ def test_real_content_loads():
         ("[regions.name]", "[regions.name", "not valid TOML"),
     ],
 )
-def test_broken_content_is_reported_clearly_at_start_up(
-    content_copy, tmp_path, old, new, message
-):
+def test_broken_content_is_reported_clearly_at_start_up(content_copy, tmp_path, old, new, message):
     break_file(content_copy, old, new)
     with pytest.raises(ContentError, match=None) as error:
         start_with(content_copy, tmp_path)
