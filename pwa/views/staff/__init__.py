@@ -113,7 +113,15 @@ def start_signed_in_session(email: str, stage: str) -> None:
 
 def init_app(app: Flask) -> None:
     # The routes register themselves on bp.
-    from . import admin, auth, cases, content_edit, content_publish  # noqa: F401
+    from . import (  # noqa: F401
+        admin,
+        auth,
+        cases,
+        content_checks,
+        content_edit,
+        content_items,
+        content_publish,
+    )
 
     cookies.init_app(app)
     app.register_blueprint(bp)
