@@ -34,7 +34,7 @@ MAX_ROWS = 14  # two opening-hour rows a day is plenty; a bound on what a reques
 MAX_ITEMS = 30
 LONGEST_CLOSURE_DAYS = 366
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-MISSING_LANGUAGE = _l("This language is missing: every text is shown in nl, fr and en.")
+MISSING_LANGUAGE = _l("This language is missing: every text is shown in Dutch, French and English.")
 PHONE_ERRORS = {
     "BE": _l("This is not a valid Belgian phone number."),
     "NL": _l("This is not a valid Dutch phone number."),

@@ -5,6 +5,7 @@ Post/Redirect/Get: a saved edit redirects to the item's page, which shows the dr
 changes nothing.
 """
 
+from babel import Locale
 from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -16,6 +17,7 @@ from ...guidance_edits import (
     edit_contact,
     edit_step,
 )
+from ...i18n import FORMAT_LOCALES
 from . import bp, require_admin
 from .content_edit import (
     EDIT_ERRORS,
@@ -77,6 +79,7 @@ def render_contact(region_id, contact_id, form=None, closing_form=None, error=No
             error=error or draft_error,
             can_edit=editable,
             source_title=lambda source_id: source_title(content, source_id),
+            country_name=Locale.parse(FORMAT_LOCALES[g.lang]).territories[region.country],
         ),
         status,
     )
