@@ -27,6 +27,7 @@ class EditError(ValueError):
 
 
 def _region(doc, region_id: str):
+    """A region's table by its `region` key."""
     for region in doc.get("regions", []):
         if region.get("region") == region_id:
             return region
@@ -39,13 +40,15 @@ def list_keys(region) -> tuple[str, str]:
 
 
 def _find(items, item_id: str):
+    """The first item of a list with this id."""
     for item in items or []:
         if item.get("id") == item_id:
             return item
     raise EditError("unknown-item")
 
 
-def _item(doc, kind: str, region_id: str | None, item_id: str | None):
+def find_item(doc, kind: str, region_id: str | None, item_id: str | None):
+    """One item's table: the emergency card, a region, a contact or a step; else EditError."""
     if kind == "emergency":
         return doc["emergency"]
     region = _region(doc, region_id)
@@ -75,7 +78,7 @@ def _inline(pairs: dict) -> str:
     return "{ " + ", ".join(parts) + " }"
 
 
-def _array(rows: list[dict], multiline: bool):
+def inline_array(rows: list[dict], multiline: bool):
     """An array of inline tables; one per line when `multiline` (long ones, as closing days)."""
     if not rows:
         return tomlkit.array()
@@ -86,7 +89,7 @@ def _array(rows: list[dict], multiline: bool):
     return tomlkit.parse(f"value = {body}\n")["value"]
 
 
-def _set_after(table, after: str, key: str, value) -> None:
+def set_after(table, after: str, key: str, value) -> None:
     """Set `key`, placed right after `after` when it is new (readable: verified_by by its date)."""
     if key in table or after not in table:
         table[key] = value
@@ -112,10 +115,11 @@ def _stamp(item, by: str, today: dt.date) -> None:
     """The CMP checked this item today: its source is now the CMP, named by its admin."""
     item["source"] = CMP_SOURCE
     item["verified_on"] = today
-    _set_after(item, "verified_on", "verified_by", by)
+    set_after(item, "verified_on", "verified_by", by)
 
 
 def _changed(item, apply) -> bool:
+    """Apply a change; True when the item's data differs afterwards (not just its layout)."""
     before = item.unwrap()
     apply()
     return item.unwrap() != before
@@ -131,7 +135,7 @@ def edit_contact(text: str, region_id: str, contact_id: str, facts: dict, by, to
     hours ([{days, opens, closes}], may be empty), hours_text (texts, needed with hours).
     """
     doc = tomlkit.parse(text)
-    contact = _item(doc, "contact", region_id, contact_id)
+    contact = find_item(doc, "contact", region_id, contact_id)
 
     def apply():
         _set_text(contact, "name", facts["name"])
@@ -165,7 +169,7 @@ def _set_hours(contact, hours: list[dict], hours_text: dict | None) -> None:
         return
     old = contact["hours"].unwrap() if "hours" in contact else []
     if old != rows:
-        _set_after(contact, "verified_on", "hours", _array(rows, multiline=len(rows) > 1))
+        set_after(contact, "verified_on", "hours", inline_array(rows, multiline=len(rows) > 1))
     _set_text(contact, "hours_text", hours_text)
 
 
@@ -177,7 +181,7 @@ def edit_step(text: str, region_id: str, step_id: str, facts: dict, by, today) -
     """
     doc = tomlkit.parse(text)
     region = _region(doc, region_id)
-    step = _item(doc, "step", region_id, step_id)
+    step = find_item(doc, "step", region_id, step_id)
     items_key = list_keys(region)[1]
 
     def apply():
@@ -233,50 +237,9 @@ def new_item_id(english: str, taken: list[str]) -> str:
 def reverify(text: str, kind: str, region_id, item_id, by: str, today: dt.date) -> str:
     """Checked again, unchanged: today's date and the admin's name; the source stays."""
     doc = tomlkit.parse(text)
-    item = _item(doc, kind, region_id, item_id)
+    item = find_item(doc, kind, region_id, item_id)
     if item.get("verified_on") != today:
         item["verified_on"] = today
     if item.get("verified_by") != by:
-        _set_after(item, "verified_on", "verified_by", by)
-    return tomlkit.dumps(doc)
-
-
-# ---------------------------------------------------------------- closing days
-
-
-def closing_days(text: str, region_id: str, contact_id: str) -> list[dict]:
-    """A contact's closing days as plain data: [{first, last, reason}], `last` filled in."""
-    contact = _item(tomlkit.parse(text), "contact", region_id, contact_id)
-    days = contact.get("closing_days", tomlkit.array()).unwrap()
-    return [{**day, "last": day.get("last", day["first"])} for day in days]
-
-
-def add_closing_days(text: str, region_id: str, contact_id: str, first, last, reason) -> str:
-    """Add a closed day or range (kept in date order); EditError "overlap" on a clash."""
-    doc = tomlkit.parse(text)
-    contact = _item(doc, "contact", region_id, contact_id)
-    days = contact.get("closing_days", tomlkit.array()).unwrap()
-    for day in days:
-        if first <= day.get("last", day["first"]) and day["first"] <= last:
-            raise EditError("overlap")
-    new = {"first": first, "last": last, "reason": {k: clean(reason[k]) for k in LOCALES}}
-    if last == first:
-        del new["last"]  # one day: `last` is optional
-    rows = sorted([*days, new], key=lambda day: day["first"])
-    _set_after(contact, "timezone", "closing_days", _array(rows, multiline=True))
-    return tomlkit.dumps(doc)
-
-
-def remove_closing_days(text: str, region_id: str, contact_id: str, first) -> str:
-    """Remove the closing days that start on `first`; EditError "unknown-item" if none do."""
-    doc = tomlkit.parse(text)
-    contact = _item(doc, "contact", region_id, contact_id)
-    days = contact.get("closing_days", tomlkit.array()).unwrap()
-    rows = [day for day in days if day["first"] != first]
-    if len(rows) == len(days):
-        raise EditError("unknown-item")
-    if rows:
-        contact["closing_days"] = _array(rows, multiline=True)
-    else:
-        del contact["closing_days"]
+        set_after(item, "verified_on", "verified_by", by)
     return tomlkit.dumps(doc)

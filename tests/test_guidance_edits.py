@@ -6,6 +6,7 @@ import tomllib
 
 import pytest
 
+from pwa import guidance_closing_days as closing
 from pwa import guidance_edits as edits
 from pwa.guidance import build_content, default_text
 from pwa.guidance_review import months_before, needs_checking
@@ -139,10 +140,10 @@ def test_re_verifying_changes_two_lines(text):
 
 def test_closing_days_are_toml_dates_in_date_order(text):
     reason = {"nl": "Kerst", "fr": "Noël", "en": "Christmas"}
-    after = edits.add_closing_days(
+    after = closing.add_closing_days(
         text, "antwerpen", "cmp", dt.date(2026, 12, 24), dt.date(2026, 12, 31), reason
     )
-    after = edits.add_closing_days(
+    after = closing.add_closing_days(
         after, "antwerpen", "cmp", dt.date(2026, 12, 7), dt.date(2026, 12, 7), reason
     )
     assert "  { first = 2026-12-07, reason = { nl = " in after  # one a line, readable
@@ -153,11 +154,11 @@ def test_closing_days_are_toml_dates_in_date_order(text):
     ]
     assert comments(after) == comments(text)
     with pytest.raises(edits.EditError, match="overlap"):
-        edits.add_closing_days(
+        closing.add_closing_days(
             after, "antwerpen", "cmp", dt.date(2026, 12, 31), dt.date(2027, 1, 3), reason
         )
-    after = edits.remove_closing_days(after, "antwerpen", "cmp", dt.date(2026, 12, 7))
-    after = edits.remove_closing_days(after, "antwerpen", "cmp", dt.date(2026, 12, 24))
+    after = closing.remove_closing_days(after, "antwerpen", "cmp", dt.date(2026, 12, 7))
+    after = closing.remove_closing_days(after, "antwerpen", "cmp", dt.date(2026, 12, 24))
     assert after == text
 
 

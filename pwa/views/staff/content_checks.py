@@ -9,7 +9,8 @@ from flask import abort, flash, g, redirect, url_for
 from flask_babel import gettext as _
 
 from ...guidance import ContentError
-from ...guidance_edits import EditError, add_closing_days, remove_closing_days, reverify
+from ...guidance_closing_days import add_closing_days, remove_closing_days
+from ...guidance_edits import EditError, reverify
 from . import bp, require_admin
 from .content_edit import EDIT_ERRORS, SAVED, redirect_back, save_edit, today, working_content
 from .content_forms import ClosingDaysForm, RemoveClosingDaysForm, VerifyForm, texts

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from ... import guidance_drafts
 from ...guidance import Content, ContentError, build_content
-from ...guidance_edits import closing_days
+from ...guidance_closing_days import closing_days
 from ...guidance_review import needs_checking
 from ...i18n import FORMAT_LOCALES
 from ...live_guidance import current_content

@@ -10,10 +10,10 @@ from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ...guidance import WEEKDAYS, ContentError
+from ...guidance_closing_days import closing_days
 from ...guidance_edits import (
     RECORDED_CHECKLISTS,
     EditError,
-    closing_days,
     edit_contact,
     edit_step,
 )
