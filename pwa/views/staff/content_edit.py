@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_day_names
 from flask import abort, current_app, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ... import guidance_drafts
@@ -51,6 +52,16 @@ def working_content() -> tuple[guidance_drafts.WorkingCopy, Content, str | None]
     except ContentError as exc:
         # A draft saved under older rules: show what teachers see, and say why.
         return copy, current_content(), str(exc)
+
+
+def draft_problem(draft_error: str | None) -> str | None:
+    """Why the page shows the live guidance instead of the draft, in the reader's words."""
+    if draft_error is None:
+        return None
+    return _(
+        "The draft no longer passes the checks, so this page shows what teachers see: %(problem)s",
+        problem=draft_error,
+    )
 
 
 def find_region(content: Content, region_id: str):
@@ -115,7 +126,7 @@ def content():
         "staff/content.html",
         copy=copy,
         content=content,
-        draft_error=draft_error,
+        draft_error=draft_problem(draft_error),
         stale=needs_checking(content, today(), months),
         months=months,
         can_edit=can_edit(),
