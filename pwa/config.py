@@ -50,6 +50,9 @@ def configure(app: Flask, test_config: dict | None) -> None:
         # `flask purge` deletes concerns closed longer ago than this (two school years); the
         # privacy page says it in words.
         RETENTION_DAYS=730,
+        # The workspace's Guidance page lists every item not verified for more than this many
+        # months (a number, an hour, a person can change without anyone telling the app).
+        VERIFY_MONTHS=12,
         # Who is responsible for the concerns' personal data (the GDPR's controller) and where
         # to ask about them, shown on the privacy page. Never guessed: the operator fills them in
         # (WEGWIJZER_CONTROLLER_NAME, WEGWIJZER_PRIVACY_CONTACT); until then the page says so
@@ -85,6 +88,16 @@ def configure(app: Flask, test_config: dict | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
     _check_privacy_settings(app)
+    _positive_whole_number(app, "VERIFY_MONTHS", "months")
+
+
+def _positive_whole_number(app: Flask, key: str, unit: str) -> None:
+    """A count setting (days, months): a whole number, at least 1, or the start stops."""
+    value = app.config[key]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(
+            f"WEGWIJZER_{key} must be a whole number of {unit}, at least 1 (not {value!r})"
+        )
 
 
 def _check_privacy_settings(app: Flask) -> None:
@@ -94,8 +107,4 @@ def _check_privacy_settings(app: Flask) -> None:
         # from_prefixed_env reads JSON where it can: WEGWIJZER_PRIVACY_CONTACT=123 is an int.
         text = "" if value is None else str(value).strip()
         app.config[key] = text or None
-    days = app.config["RETENTION_DAYS"]
-    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-        raise ValueError(
-            f"WEGWIJZER_RETENTION_DAYS must be a whole number of days, at least 1 (not {days!r})"
-        )
+    _positive_whole_number(app, "RETENTION_DAYS", "days")

@@ -3,7 +3,7 @@
 Texts, numbers and hours are the CMP's to change. These ids are not: pages are precached per
 region, the workspace's status flow names the Antwerp flow's steps (pwa/vocabulary.py), and the
 workspace stores staff's answers under the ids of the questions of three steps, so renaming or
-removing one would orphan what is already stored.
+removing one would orphan what is already stored (adding one is fine).
 """
 
 import functools
@@ -16,7 +16,8 @@ FLOW_REGION = "antwerpen"
 # The first contact of the flow region is the CMP: the "next call", the form and the privacy
 # page show it; it must keep its opening hours.
 CMP_CONTACT = "cmp"
-# Steps whose questions the workspace turns into answer fields, stored under the questions' ids.
+# Steps whose questions the workspace turns into answer fields, stored under the questions' ids:
+# the defaults' questions must stay (more may be added).
 ANSWERED_STEPS = ("clarification", "case-discussion", "follow-up")
 
 
@@ -49,9 +50,9 @@ def check_structure(content: Content) -> None:
         if step.id not in ANSWERED_STEPS:
             continue
         ids = [item.id for item in default_steps[step.id].checklist]
-        if [item.id for item in step.checklist] != ids:
+        if not set(ids) <= {item.id for item in step.checklist}:
             raise ContentError(
                 f"{FLOW_REGION} ({step.id}): the workspace stores answers to these questions "
-                f"({', '.join(ids)}): their texts can change, the questions can't be added, "
-                "removed or moved"
+                f"({', '.join(ids)}): their texts can change and questions can be added, "
+                "but these can't be removed"
             )
