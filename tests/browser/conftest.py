@@ -214,3 +214,38 @@ def device_concerns(page) -> dict:
           return found;
         }"""
     )
+
+
+# The sign-in page's and the TOTP set-up's labels, in the languages the tests sign in with.
+SIGN_IN_LABELS = {
+    "nl": (
+        "E-mailadres",
+        "Wachtwoord",
+        "Aanmelden",
+        "Code van 6 cijfers uit je authenticator-app",
+        "Bevestigen",
+    ),
+    "en": (
+        "E-mail address",
+        "Password",
+        "Sign in",
+        "6-digit code from your authenticator app",
+        "Confirm",
+    ),
+}
+
+
+def first_sign_in(page, url: str, email: str, password: str, lang: str = "nl") -> None:
+    """A staff member's first sign-in, as they do it: password, then setting up the TOTP app."""
+    import pyotp
+    from playwright.sync_api import expect
+
+    email_label, password_label, sign_in, code_label, confirm = SIGN_IN_LABELS[lang]
+    page.goto(f"{url}/staff/login")
+    page.get_by_label(email_label).fill(email)
+    page.get_by_label(password_label).fill(password)
+    page.get_by_role("button", name=sign_in).click()
+    key = page.locator("#totp-key").inner_text().replace(" ", "")
+    page.get_by_label(code_label).fill(pyotp.TOTP(key).now())
+    page.get_by_role("button", name=confirm).click()
+    expect(page).to_have_url(f"{url}/staff/inbox")

@@ -1,13 +1,12 @@
 """An admin publishes a new CMP number; a phone that was offline-ready is offered it, accepts,
 and then dials the new number with the server gone."""
 
-import pyotp
 from playwright.sync_api import expect
 
 from pwa.storage import staff
 from tests.content_helpers import NEW_TEL, OLD_TEL, with_cmp_number
 
-from .conftest import PHONE, LiveServer, wait_until_offline_ready
+from .conftest import PHONE, LiveServer, first_sign_in, wait_until_offline_ready
 from .test_staff_walk import assert_accessible
 
 EMAIL = "beheer@cmp.example"
@@ -16,18 +15,6 @@ PASSWORD = "een lang wachtwoord voor het CMP"
 
 def cmp_tel(page) -> str:
     return page.locator("#contact-cmp a.call").get_attribute("href")
-
-
-def sign_in_as_admin(page, url: str) -> None:
-    """Password, then the second factor's set-up, as a new admin does it the first time."""
-    page.goto(f"{url}/staff/content/")
-    page.get_by_label("E-mailadres").fill(EMAIL)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-    key = page.locator("#totp-key").inner_text().replace(" ", "")
-    page.get_by_label("Code van 6 cijfers uit je authenticator-app").fill(pyotp.TOTP(key).now())
-    page.get_by_role("button", name="Bevestigen").click()
-    expect(page).to_have_url(f"{url}/staff/inbox")
 
 
 def import_and_preview(admin, url: str, document: str, tel: str = NEW_TEL) -> None:
@@ -61,7 +48,7 @@ def test_a_published_number_reaches_an_offline_ready_phone(tmp_path, browser, co
 
         staff.create_account(server.data_dir, EMAIL, PASSWORD, "admin")
         admin = admin_context.new_page()
-        sign_in_as_admin(admin, server.url)
+        first_sign_in(admin, server.url, EMAIL, PASSWORD)
         import_and_preview(admin, server.url, with_cmp_number('"03 338 32 67"'))
         admin.get_by_role("button", name="Publiceren als versie 1").click()
         expect(admin.locator(".flash")).to_contain_text(
@@ -96,7 +83,7 @@ def test_the_publishing_pages_are_accessible_in_light_and_dark(live_server, brow
     context = browser.new_context(viewport=PHONE, locale="nl-BE")
     try:
         admin = context.new_page()
-        sign_in_as_admin(admin, live_server.url)
+        first_sign_in(admin, live_server.url, EMAIL, PASSWORD)
         import_and_preview(admin, live_server.url, with_cmp_number('"03 338 32 67"'))
         admin.get_by_role("button", name="Publiceren als versie 1").click()
         second = with_cmp_number('"03 338 32 68"')

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-import pyotp
 from playwright.sync_api import expect
 
 from pwa import guidance_edits as edits
@@ -10,6 +9,7 @@ from pwa.guidance import default_text
 from pwa.storage import guidance as store
 from pwa.storage import staff
 
+from .conftest import first_sign_in
 from .test_staff_walk import assert_accessible
 
 PASSWORD = "een lang wachtwoord voor het CMP"
@@ -22,14 +22,7 @@ def sign_in(browser, server, email: str, role: str):
     staff.create_account(server.data_dir, email, PASSWORD, role)
     context = browser.new_context(viewport=PHONE, locale="en-GB")
     page = context.new_page()
-    page.goto(f"{server.url}/staff/login")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    key = page.locator("#totp-key").inner_text().replace(" ", "")
-    page.get_by_label("6-digit code from your authenticator app").fill(pyotp.TOTP(key).now())
-    page.get_by_role("button", name="Confirm").click()
-    expect(page).to_have_url(f"{server.url}/staff/inbox")
+    first_sign_in(page, server.url, email, PASSWORD, lang="en")
     return context, page
 
 

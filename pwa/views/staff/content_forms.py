@@ -23,7 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ...content_reader import parse_phone
+from ...content_values import parse_phone
 from ...guidance import LOCALES, WEEKDAYS
 from ...i18n import FORMAT_LOCALES, LANGUAGE_NAMES
 from .forms import MultiCheckboxField
