@@ -49,7 +49,17 @@ def test_a_published_number_reaches_an_offline_ready_phone(tmp_path, browser, co
         staff.create_account(server.data_dir, EMAIL, PASSWORD, "admin")
         admin = admin_context.new_page()
         first_sign_in(admin, server.url, EMAIL, PASSWORD)
-        import_and_preview(admin, server.url, with_cmp_number('"03 338 32 67"'))
+        # The admin changes the CMP's number in the editor, previews it, and publishes.
+        admin.get_by_role("link", name="Inhoud", exact=True).click()
+        admin.get_by_role("link", name="Centraal Meldpunt (CMP)").first.click()
+        admin.get_by_label("Telefoonnummer").fill("03 338 32 67")
+        admin.get_by_role("button", name="Bewaren in het concept").click()
+        expect(admin.locator(".flash")).to_be_visible()
+        admin.get_by_role("link", name="Inhoud", exact=True).click()
+        admin.get_by_role("link", name="Bekijken als leerkracht").click()
+        admin.get_by_role("link", name="Alle contacten").click()
+        assert cmp_tel(admin) == NEW_TEL
+        admin.get_by_role("link", name="Terug naar de werkruimte").click()
         admin.get_by_role("button", name="Publiceren als versie 1").click()
         expect(admin.locator(".flash")).to_contain_text(
             "Versie 1 is gepubliceerd. Telefoons krijgen ze de volgende keer"
@@ -60,6 +70,12 @@ def test_a_published_number_reaches_an_offline_ready_phone(tmp_path, browser, co
         banner = phone.locator("#update-banner")
         banner.wait_for(state="visible")
         assert cmp_tel(phone) == OLD_TEL
+        # Not accepted yet and offline again: the old number still says a newer one is waiting.
+        context.set_offline(True)
+        phone.reload()
+        phone.locator("#update-banner").wait_for(state="visible")
+        assert cmp_tel(phone) == OLD_TEL
+        context.set_offline(False)
         with phone.expect_navigation():
             phone.get_by_role("button", name="Nu bijwerken").click()
         phone.locator("#contact-cmp").wait_for()
