@@ -1,5 +1,5 @@
-"""Command-line tasks: staff accounts (`flask staff ...`), retention (`flask purge`) and the
-guidance document (`flask content export|import`)."""
+"""Command-line tasks: staff accounts (`flask staff ...`), retention (`flask purge`), the
+guidance document (`flask content export|import`) and the keys (`flask keys ...`, cli_keys.py)."""
 
 from pathlib import Path
 
@@ -8,9 +8,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from . import guidance_drafts
+from .cli_keys import keys_cli
 from .clock import now
 from .guidance import ContentError
-from .storage import audit, inbox, staff
+from .storage import audit, inbox, keys, staff
 
 staff_cli = AppGroup("staff", help="Manage CMP staff accounts.")
 
@@ -66,17 +67,25 @@ def _set_disabled(email: str, disabled: bool) -> None:
 @staff_cli.command("disable")
 @click.argument("email")
 def disable(email: str) -> None:
-    """Stop an account from signing in, and end its open sessions."""
+    """Stop an account from signing in, end its sessions and revoke its access to the concerns."""
     _set_disabled(email, True)
-    click.echo(f"Disabled {staff.normalise_email(email)}; its sessions are ended.")
+    email = staff.normalise_email(email)
+    click.echo(f"Disabled {email}; its sessions are ended.")
+    # Revoked, not kept: a wrap a disabled account still has would open with its old password.
+    if keys.keys_exist(_data_dir()) and keys.revoke(_data_dir(), email):
+        audit.record(_data_dir(), CLI_AUTHOR, "keys-revoke", detail=email, now=now())
+        click.echo("Its access to the concerns is revoked: after enabling, grant it again.")
 
 
 @staff_cli.command("enable")
 @click.argument("email")
 def enable(email: str) -> None:
-    """Let a disabled account sign in again."""
+    """Let a disabled account sign in again (access to the concerns needs a new grant)."""
     _set_disabled(email, False)
-    click.echo(f"Enabled {staff.normalise_email(email)}.")
+    email = staff.normalise_email(email)
+    click.echo(f"Enabled {email}.")
+    if keys.keys_exist(_data_dir()) and keys.access_status(_data_dir(), email) != "granted":
+        click.echo("It has no access to the concerns until an admin grants it.")
 
 
 @staff_cli.command("reset-password")
@@ -96,6 +105,14 @@ def reset_password(email: str, reset_totp: bool) -> None:
         raise click.ClickException(str(exc)) from exc
     extra = " The second factor was removed." if reset_totp else ""
     click.echo(f"Password reset for {staff.normalise_email(email)}.{extra}")
+    # The old password wrapped the account's key, and this command cannot know it: the
+    # account's key pair and grant go, and an admin grants access again after its next sign-in.
+    dropped = keys.drop_account_keypair(_data_dir(), email)
+    if dropped or keys.keys_exist(_data_dir()):
+        click.echo(
+            "Its access to the concerns is dropped: after its next sign-in, an admin grants it "
+            "again (workspace, or `flask --app wsgi keys grant EMAIL`)."
+        )
 
 
 @click.command("purge")
@@ -143,3 +160,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(staff_cli)
     app.cli.add_command(purge)
     app.cli.add_command(content_cli)
+    app.cli.add_command(keys_cli)

@@ -7,6 +7,8 @@ Submodules:
 - links: links between concerns about the same pupil (one write per link)
 - clock: the one timestamp format (UTC, Z) every store writes
 - staff: staff accounts and sign-in throttling; audit: the append-only audit log (issue #4)
+- keys (on key_files): the CMP key pair, each account's key pair and grant, recovery;
+  key_rotation: a new key pair with every sealed value re-sealed, resumable (issue #10)
 """
 
 from .atomic import Busy

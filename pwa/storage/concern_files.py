@@ -7,9 +7,10 @@ temp file). Nothing else in the folder (claims, references, temp files) is a con
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
-from .atomic import AtomicJSONStorage, open_db
+from .atomic import AtomicJSONStorage, locked, open_db
 from .references import REFERENCE_PATTERN
 
 TABLE = "concern"
@@ -81,3 +82,31 @@ def list_concerns(data_dir) -> list[dict]:
         if path.startswith(str(folder(data_dir))):
             del _listing_cache[path]
     return sorted(records, key=_newest_first, reverse=True)
+
+
+def rewrite_each(
+    data_dir,
+    change: Callable[[dict], bool],
+    after_write: Callable[[str], None] | None = None,
+) -> int:
+    """Offer every concern record to `change`; write back each one it changed. Returns how many.
+
+    One file at a time under the concerns lock (as staff actions take it), each write atomic, so
+    an interruption leaves every file before or after. updated_at stays: nobody worked on it.
+    `after_write(concern_id)` follows each write (progress; a test interrupts with it).
+    """
+    path_of = folder(data_dir)
+    written = 0
+    for name in sorted(os.listdir(path_of)):
+        concern_id = name.removesuffix(".json")
+        if not (name.endswith(".json") and is_concern_id(concern_id)):
+            continue
+        with locked(path_of, "concerns"):
+            record = read(path_of / name)
+            if record is None or not change(record):
+                continue
+            write(path_of / name, record)
+        written += 1
+        if after_write:
+            after_write(concern_id)
+    return written

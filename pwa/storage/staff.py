@@ -220,6 +220,12 @@ def end_session(data_dir, email: str, session_id: str) -> None:
         _update(data_dir, email, lambda a: a["sessions"].pop(session_id, None))
 
 
+def end_all_sessions(data_dir, email: str) -> None:
+    """Sign the account out everywhere (its access to the concerns was revoked)."""
+    with contextlib.suppress(AccountError):
+        _update(data_dir, email, lambda a: a.update(sessions={}))
+
+
 def mark_inbox_visit(data_dir, email: str, now: dt.datetime | None = None) -> str | None:
     """Record this visit to the inbox; returns the previous one (what is 'new' is newer)."""
     previous = {}
