@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, i18n, live_guidance, offline, privacy, security
+from . import config, i18n, keys_status, live_guidance, offline, privacy, security
 from .extensions import compress, csrf
 
 
@@ -35,4 +35,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     offline.init_app(app)
     privacy.warn_if_unconfigured(app)  # once per start, never per request
+    keys_status.warn_if_no_keys(app)
     return app

@@ -59,6 +59,9 @@ def configure(app: Flask, test_config: dict | None) -> None:
         # and the app warns at start-up (pwa/privacy.py).
         CONTROLLER_NAME=None,
         PRIVACY_CONTACT=None,
+        # argon2id's cost when an account's key is wrapped with its password (None: the
+        # sealing package's PASSWORD_LIMITS, ~0.4 s; the tests pass Argon2Limits(1, 8192)).
+        KEY_WRAP_LIMITS=None,
         # Number of reverse proxies in front of the app (0: clients connect directly).
         PROXY_COUNT=0,
         MAX_CONTENT_LENGTH=64 * 1024,

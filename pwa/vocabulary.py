@@ -89,6 +89,12 @@ SECTIONS = (
 FIELD_ORDER = tuple(name for section in SECTIONS for name in section.fields)
 SECTIONS_BY_ID = {section.id: section for section in SECTIONS}
 
+# What stays readable on the server's disk once keys exist (issue #10): the inbox filters on the
+# kind and searches the school. Every other field is sealed to the CMP key at intake
+# (pwa/storage/sealed_records.py); the README lists what stays readable.
+CLEAR_FIELDS = ("kind", "school")
+SEALED_FIELDS = tuple(name for name in FIELD_ORDER if name not in CLEAR_FIELDS)
+
 # The teacher's own details, which the phone remembers for their next concern if they ask it
 # to: the "About you" section less its answers about this one concern. Nothing about the pupil
 # or the concern itself is ever remembered.
@@ -164,6 +170,9 @@ FLOW = (
     Status("closed", _l("Closed"), _l("closed"), ()),
 )
 STATUSES = {status.code: status for status in FLOW}
+# The parts of a record staff write in the flow's steps, each sealed like the private fields
+# (the step notes and internal notes are sealed too: sealed_records.py).
+SEALED_SECTIONS = tuple(section for status in FLOW for section in status.sections)
 
 
 def next_status(code: str) -> Status | None:

@@ -3,6 +3,7 @@
 import pytest
 
 from pwa import create_app
+from tests.keys_helpers import FAST
 from tests.samples import valid_concern
 
 
@@ -13,6 +14,7 @@ def app(tmp_path):
             "TESTING": True,
             "SECRET_KEY": "test",
             "DATA_DIR": str(tmp_path / "data"),
+            "KEY_WRAP_LIMITS": FAST,
         }
     )
     yield app
@@ -42,6 +44,7 @@ def staff_app(tmp_path):
             "SECRET_KEY": "test",
             "DATA_DIR": str(tmp_path / "data"),
             "WTF_CSRF_ENABLED": False,
+            "KEY_WRAP_LIMITS": FAST,
         }
     )
 

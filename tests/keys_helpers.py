@@ -23,11 +23,8 @@ def signed_in_once(data_dir, email: str, role: str = "staff", password: str = PA
 def sealed_concern(data_dir, number: int, need: str, note: str) -> dict:
     """A stored concern whose private fields and one staff note are sealed to the CMP key."""
     public = keys.cmp_public_key(data_dir)
-    fields = {
-        "kind": "consult",
-        "school": f"School {number}",
-        "private": sealing.seal_fields(public, {"need": need}),
-    }
+    # Stored as intake stores it: with keys, save_concern seals all but the clear fields.
+    fields = {"kind": "consult", "school": f"School {number}", "need": need}
     key = str(uuid.UUID(int=number, version=4))
     receipt, _ = concerns.save_concern(data_dir, key, fields, f"h{number}", "s", "nl")
     history = [{"at": "2026-11-29T10:00:00Z", "note": sealing.seal_value(public, note)}]
@@ -38,7 +35,7 @@ def sealed_concern(data_dir, number: int, need: str, note: str) -> dict:
 def opened(data_dir, concern_id: str, keyring) -> tuple[str, str]:
     """(need, note) of a sealed_concern(), opened with `keyring`."""
     record = concerns.get_concern(data_dir, concern_id)
-    need = sealing.open_fields(keyring, record["fields"]["private"])["need"]
+    need = sealing.open_fields(keyring, record["sealed"])["need"]
     return need, sealing.open_value(keyring, record["history"][0]["note"])
 
 

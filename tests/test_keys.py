@@ -239,7 +239,7 @@ def test_a_key_file_that_is_no_json_any_more_is_a_clear_error(data_dir, token):
 def test_a_tampered_concern_value_never_opens_to_other_plaintext(data_dir, token):
     concern = sealed_concern(data_dir, 1, "need", "note")
     keyring = keys.open_cmp_key_with_recovery(data_dir, token)
-    text = concern["fields"]["private"]
+    text = concern["sealed"]
     for index in range(len("sealed:v1:") + 17, len(text)):
         with pytest.raises(SealError):
             sealing.open_fields(keyring, _flip(text, index))

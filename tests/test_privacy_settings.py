@@ -7,6 +7,7 @@ from flask_babel import force_locale
 
 from pwa import create_app
 from pwa.guidance import LOCALES
+from pwa.keys_status import NO_KEYS_WARNING
 from pwa.privacy import retention_period
 
 CONTROLLER_VARIABLES = ("WEGWIJZER_CONTROLLER_NAME", "WEGWIJZER_PRIVACY_CONTACT")
@@ -47,7 +48,12 @@ def test_a_retention_that_is_not_a_whole_number_of_days_stops_the_start(tmp_path
 
 
 def warnings_in(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    """The start-up's warnings but the one about keys (tests/test_sealed_at_rest.py has it)."""
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno == logging.WARNING and r.getMessage() != NO_KEYS_WARNING
+    ]
 
 
 def test_the_start_warns_once_when_the_controller_is_not_set(tmp_path, caplog):

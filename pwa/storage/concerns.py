@@ -34,6 +34,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from ..sealing import is_sealed
+from . import sealed_records
 from .atomic import fsync_directory, locked
 from .clock import timestamp, utc_now
 from .concern_files import create as _create
@@ -152,7 +154,8 @@ def save_concern(
         return receipt, False
     if claimed is None:  # stored before claims existed, and deleted since: claim it now
         return save_concern(data_dir, key, fields, body_hash, secret, locale, now)
-    record = _new_record(key, claimed, fields)
+    # Sealed here, from the form's plain fields: with keys, no path writes them plain.
+    record = sealed_records.seal_for_storage(data_dir, _new_record(key, claimed, fields))
     if _create(folder / f"{key}.json", record):
         return _receipt(record, secret), True
     # A duplicate request wrote it first: the same record, from the same claim.
@@ -173,7 +176,8 @@ def get_receipt(data_dir, reference: str, token: str, secret: str) -> dict | Non
         "reference": record["reference"],
         "status": record["status"],
         "updated_at": record["updated_at"],
-        "follow_up": record.get("follow_up"),
+        # Sealed to the CMP key, the agreement is for staff only: the server cannot open it.
+        "follow_up": None if is_sealed(record.get("follow_up")) else record.get("follow_up"),
     }
 
 
@@ -190,7 +194,8 @@ def update_concern(
     """Apply `change` to the record in place and write it back atomically, under the lock.
 
     Keys the caller adds (history, workflow, links...) are kept; id, reference and
-    body_hash cannot change. Raises ConcernNotFound.
+    body_hash cannot change. Once keys exist, whatever is still plain is sealed before the
+    write (a concern stored before `keys init` reached it). Raises ConcernNotFound.
     """
     folder = _folder(data_dir)
     with locked(folder, "concerns"):
@@ -202,6 +207,7 @@ def update_concern(
         if any(record.get(key) != value for key, value in fixed.items()):
             raise ValueError("id, reference and body_hash of a concern never change")
         record["updated_at"] = timestamp(now)
+        sealed_records.seal_for_storage(data_dir, record)
         _write(folder / f"{concern_id}.json", record)
     return record
 

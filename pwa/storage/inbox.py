@@ -9,7 +9,7 @@ import math
 from pathlib import Path
 
 from .. import vocabulary
-from . import audit, concerns, links
+from . import audit, concerns, links, sealed_records
 from .atomic import locked
 from .clock import parse_time, timestamp, utc_now
 
@@ -64,15 +64,18 @@ def next_status(status: str) -> str | None:
     return following.code if following else None
 
 
-def _check_step_done(record: dict, target: str) -> None:
-    """What the seed's flow requires before moving on."""
+def _check_step_done(record: dict, target: str, keys) -> None:
+    """What the seed's flow requires before moving on (sealed parts opened with `keys`)."""
     # "Elke vraag of elk dossier wordt intern binnen het expertenteam besproken."
-    expert_team = record.get("case_discussion", {}).get("expert-team", {})
-    if target == "follow_up" and not expert_team.get("done"):
-        raise FlowError("expert_team_first")
-    if target == "closed" and not (record.get("follow_up") or "").strip():
+    if target == "follow_up":
+        discussion = sealed_records.open_part(record.get("case_discussion"), keys) or {}
+        if not discussion.get("expert-team", {}).get("done"):
+            raise FlowError("expert_team_first")
+    if target == "closed":
         # The reporter must be able to read what was agreed before the file is closed.
-        raise FlowError("agreement_first")
+        agreement = sealed_records.open_part(record.get("follow_up"), keys)
+        if not (agreement or "").strip():
+            raise FlowError("agreement_first")
 
 
 def step_action(
@@ -84,9 +87,13 @@ def step_action(
     sections: dict | None = None,
     advance: bool = False,
     note: str = "",
+    keys=None,
     now=None,
 ) -> dict:
     """One staff action on the current step, written as ONE atomic update of the concern.
+
+    `sections` and `note` come plain; once keys exist they are sealed to the CMP key before
+    they reach the record, and `keys` (the session's CMP keys) open what the flow checks.
 
     Saves the step's work (`sections`), then either moves on to the next status with the note,
     or keeps the note as an internal note. `at_status` is the status the staff member saw:
@@ -97,6 +104,7 @@ def step_action(
     at = timestamp(now)
     note = (note or "").strip()[:MAX_TEXT]
     done: list[tuple[str, str | None]] = []
+    seal = sealed_records.sealer(data_dir)
 
     def change(record):
         status = record.get("status", "received")
@@ -105,22 +113,22 @@ def step_action(
         if sections:
             if set(sections) - set(vocabulary.STATUSES[status].sections):
                 raise FlowError("not_this_step")
-            record.update(sections)
+            record.update({name: seal(value) for name, value in sections.items()})
             done.append(("save:" + ",".join(sorted(sections)), None))
         if advance:
             target = next_status(status)
             if target is None:
                 raise FlowError("not_next_step")
-            _check_step_done(record, target)
+            _check_step_done(record, target, keys)
             record["status"] = target
             record.setdefault("history", []).append(
-                {"status": target, "by": by, "at": at, "note": note}
+                {"status": target, "by": by, "at": at, "note": seal(note)}
             )
             if target == "closed":
                 record["closed_at"] = at
             done.append((f"status:{target}", None))
         elif note:
-            record.setdefault("internal_notes", []).append({"by": by, "at": at, "text": note})
+            record.setdefault("internal_notes", []).append({"by": by, "at": at, "text": seal(note)})
             done.append(("note", None))
 
     record = concerns.update_concern(data_dir, concern_id, change, now=now)
@@ -129,7 +137,9 @@ def step_action(
     return record
 
 
-def transition(data_dir, concern_id: str, target: str, by: str, note: str = "", now=None) -> dict:
+def transition(
+    data_dir, concern_id: str, target: str, by: str, note: str = "", now=None, keys=None
+) -> dict:
     """Move a concern one step along the flow to `target`, recording who, when and a note."""
     record = concerns.get_concern(data_dir, concern_id)
     if record is None:
@@ -137,7 +147,14 @@ def transition(data_dir, concern_id: str, target: str, by: str, note: str = "", 
     if target != next_status(record["status"]):
         raise FlowError("not_next_step")
     return step_action(
-        data_dir, concern_id, by, at_status=record["status"], advance=True, note=note, now=now
+        data_dir,
+        concern_id,
+        by,
+        at_status=record["status"],
+        advance=True,
+        note=note,
+        keys=keys,
+        now=now,
     )
 
 
@@ -182,10 +199,13 @@ def linked_records(data_dir, record: dict) -> list[dict]:
     return [other for other in found if other is not None]
 
 
-def chronology(data_dir, record: dict) -> list[dict]:
-    """One timeline over a concern and its linked concerns: receipt, steps and notes."""
+def chronology(data_dir, record: dict, opened=lambda item: item) -> list[dict]:
+    """One timeline over a concern and its linked concerns: receipt, steps and notes.
+
+    `opened(record)` gives a record with its notes readable (sealed_records.open_record).
+    """
     events = []
-    for item in [record, *linked_records(data_dir, record)]:
+    for item in map(opened, [record, *linked_records(data_dir, record)]):
         reference = item["reference"]
         events.append({"at": item["received_at"], "reference": reference, "type": "received"})
         for step in item.get("history", []):

@@ -100,13 +100,19 @@ def _update(data_dir, email: str, change) -> dict:
     return account
 
 
+def _end_sessions(account: dict) -> None:
+    """Every session gone, and with it each session's sealed CMP keys."""
+    account["sessions"] = {}
+    account["session_keys"] = {}
+
+
 def set_disabled(data_dir, email: str, disabled: bool) -> dict:
     """Disable (or enable) an account; disabling also ends every open session."""
 
     def change(account):
         account["disabled"] = disabled
         if disabled:
-            account["sessions"] = {}
+            _end_sessions(account)
 
     return _update(data_dir, email, change)
 
@@ -117,7 +123,7 @@ def reset_password(data_dir, email: str, password: str, reset_totp: bool = False
 
     def change(account):
         account["password_hash"] = _hasher.hash(password)
-        account["sessions"] = {}
+        _end_sessions(account)
         if reset_totp:
             account.update(totp_secret=None, totp_confirmed=False, totp_last_counter=-1)
 
@@ -188,8 +194,14 @@ def check_totp(data_dir, email: str, code: str, now: dt.datetime | None = None) 
     return bool(accepted)
 
 
-def start_session(data_dir, email: str, now: dt.datetime | None = None) -> str:
-    """A new server-side session id; the cookie carries it, sign-out removes it."""
+def start_session(
+    data_dir, email: str, now: dt.datetime | None = None, sealed_keys: str | None = None
+) -> str:
+    """A new server-side session id; the cookie carries it, sign-out removes it.
+
+    `sealed_keys`: the CMP keys sealed under a key that only this session's cookie holds
+    (sealing.seal_keyring_for_session), kept with the session and removed with it.
+    """
     moment = utc_now(now)
     session_id = secrets.token_urlsafe(24)
 
@@ -201,6 +213,10 @@ def start_session(data_dir, email: str, now: dt.datetime | None = None) -> str:
         }
         alive[session_id] = timestamp(moment)
         account["sessions"] = alive
+        kept = account.get("session_keys", {})
+        account["session_keys"] = {sid: text for sid, text in kept.items() if sid in alive}
+        if sealed_keys:
+            account["session_keys"][session_id] = sealed_keys
 
     _update(data_dir, email, change)
     return session_id
@@ -215,15 +231,24 @@ def session_is_valid(account: dict | None, session_id: str, now: dt.datetime | N
     return utc_now(now) - parse_time(started) < SESSION_MAX_AGE
 
 
+def session_keys(account: dict | None, session_id: str) -> str | None:
+    """The session's sealed CMP keys (None: the account has no access, or no such session)."""
+    return ((account or {}).get("session_keys") or {}).get(session_id)
+
+
 def end_session(data_dir, email: str, session_id: str) -> None:
+    def change(account):
+        account["sessions"].pop(session_id, None)
+        account.setdefault("session_keys", {}).pop(session_id, None)
+
     with contextlib.suppress(AccountError):  # the account was removed meanwhile
-        _update(data_dir, email, lambda a: a["sessions"].pop(session_id, None))
+        _update(data_dir, email, change)
 
 
 def end_all_sessions(data_dir, email: str) -> None:
     """Sign the account out everywhere (its access to the concerns was revoked)."""
     with contextlib.suppress(AccountError):
-        _update(data_dir, email, lambda a: a.update(sessions={}))
+        _update(data_dir, email, _end_sessions)
 
 
 def mark_inbox_visit(data_dir, email: str, now: dt.datetime | None = None) -> str | None:

@@ -11,7 +11,13 @@ from flask import Blueprint, Flask, abort, current_app, g, redirect, request, se
 from ...clock import now
 from ...guidance import LOCALES
 from ...i18n import LANGUAGE_NAMES
-from ...storage import staff
+from ...sealing import (
+    SealError,
+    new_session_key,
+    open_keyring_for_session,
+    seal_keyring_for_session,
+)
+from ...storage import keys, staff
 from . import cookies
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -57,10 +63,25 @@ def _second_factor_step(account: dict) -> str:
     return "staff.totp_verify" if account["totp_confirmed"] else "staff.totp_setup"
 
 
+def session_keyring(account: dict | None) -> dict | None:
+    """The CMP keys of this session: sealed on the server, their key in the cookie only."""
+    state = session.get("staff") or {}
+    sealed = staff.session_keys(account, state.get("sid"))
+    if not (sealed and state.get("k")):
+        return None
+    try:
+        return open_keyring_for_session(sealed, state["k"])
+    except SealError:
+        return None  # damaged, or a cookie from another session: no access, never an error
+
+
 @bp.before_request
 def guard():
     stage, account = _load_signed_in()
     g.staff = account if stage == "full" else None
+    # What this request may open (None: no access); keys_exist: whether anything is sealed.
+    g.keys = session_keyring(account) if stage == "full" else None
+    g.keys_exist = keys.keys_exist(data_dir())
     g.lang = _staff_locale(account)
     endpoint = request.endpoint
     if endpoint in OPEN_ENDPOINTS:
@@ -100,15 +121,23 @@ def require_admin() -> None:
         abort(403)
 
 
-def start_signed_in_session(email: str, stage: str) -> None:
-    """A fresh session (no fixation): new server-side id, stage, and activity time."""
+def start_signed_in_session(email: str, stage: str, keyring: dict | None = None) -> None:
+    """A fresh session (no fixation): new server-side id, stage, and activity time.
+
+    With `keyring` (the CMP keys the account opened), a fresh session key in the cookie only
+    and the keys sealed under it in the server-side session: neither alone opens anything.
+    """
     sign_out()
+    session_key = new_session_key() if keyring else None
+    sealed = seal_keyring_for_session(keyring, session_key) if keyring else None
     session["staff"] = {
         "email": email,
-        "sid": staff.start_session(data_dir(), email, now()),
+        "sid": staff.start_session(data_dir(), email, now(), sealed_keys=sealed),
         "stage": stage,
         "seen": now().timestamp(),
     }
+    if session_key:
+        session["staff"]["k"] = session_key
 
 
 def init_app(app: Flask) -> None:

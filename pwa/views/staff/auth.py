@@ -3,15 +3,27 @@
 import io
 
 import segno
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from ...guidance import LOCALES
 from ...i18n import LANGUAGE_NAMES
-from ...storage import audit, staff, throttle
-from . import bp, data_dir, now, sign_out, start_signed_in_session
+from ...keys_status import wrap_limits
+from ...sealing import SealError
+from ...storage import audit, keys, staff, throttle
+from . import bp, data_dir, now, session_keyring, sign_out, start_signed_in_session
 from .forms import CodeForm, LanguageForm, LoginForm, PostForm
 
 
@@ -46,12 +58,28 @@ def login():
                 flash(_("Sign-in failed: the e-mail address or the password is wrong."), "error")
                 status = 401
             else:
-                start_signed_in_session(email, "password")
+                start_signed_in_session(email, "password", _open_keys(email, form.password.data))
                 step = "staff.totp_verify" if account["totp_confirmed"] else "staff.totp_setup"
                 return redirect(url_for(step))
     elif request.method == "POST":
         status = 400
     return render_template("staff/login.html", form=form), status
+
+
+def _open_keys(email: str, password: str) -> dict | None:
+    """The CMP keys this account may open (None: no access yet), while the password is here.
+
+    The first sign-in makes the account's key pair, which an admin can then grant access to.
+    The password itself is never kept: only the keys, sealed in the session (see __init__).
+    """
+    limits = wrap_limits(current_app.config)
+    keys.ensure_account_keypair(data_dir(), email, password, limits=limits, now=now())
+    try:
+        return keys.open_cmp_key(data_dir(), email, password)
+    except (SealError, keys.KeysError):
+        # A damaged key file: the account signs in without access and an admin grants it anew.
+        current_app.logger.warning("The key file of a staff account does not open: %s", email)
+        return None
 
 
 def _qr_svg(uri: str) -> Markup:
@@ -81,7 +109,8 @@ def _check_code(form: CodeForm, email: str) -> bool:
 
 def _complete_sign_in(email: str):
     account = staff.get_account(data_dir(), email)
-    start_signed_in_session(email, "full")
+    # The keys opened at the password step move to the full session, under a new session key.
+    start_signed_in_session(email, "full", session_keyring(account))
     # "New" in the inbox means: arrived since the previous sign-in's visit.
     session["staff"] = {
         **session["staff"],

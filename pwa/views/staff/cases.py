@@ -4,9 +4,11 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ...live_guidance import current_content
-from ...storage import audit, concerns
+from ...sealing import SealError
+from ...storage import audit, concerns, sealed_records
 from ...storage import inbox as inbox_store
 from ...storage.clock import parse_time
 from . import bp, data_dir, now
@@ -23,9 +25,14 @@ from .forms import (
     plain_step_form,
 )
 from .labels import FLOW_ERRORS
+from .sealed import DAMAGED, is_urgent, no_access, opened, opened_or_clear
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 PER_PAGE = 20
+DAMAGED_MESSAGE = _l(
+    "This concern cannot be opened: its sealed text is damaged or was altered, or it was sealed "
+    "under a key this session does not hold (after a key rotation, sign in again)."
+)
 
 
 @bp.context_processor
@@ -70,10 +77,15 @@ def inbox():
     new_since = parse_time(session["staff"].get("new_since"))
     for record in result["items"]:
         record["is_new"] = new_since is None or parse_time(record["received_at"]) > new_since
+        record["is_urgent"] = is_urgent(record)
     filters = {"status": status or "", "kind": kind or "", "q": search}
     filter_args = {key: value for key, value in filters.items() if value}
     return render_template(
-        "staff/inbox.html", result=result, filters=filters, filter_args=filter_args
+        "staff/inbox.html",
+        result=result,
+        filters=filters,
+        filter_args=filter_args,
+        no_access=no_access(),
     )
 
 
@@ -110,7 +122,7 @@ def _render_concern(record: dict, step_form=None, status=200):
             unlink_form=UnlinkForm(formdata=None),
             delete_form=DeleteForm(formdata=None),
             linked=inbox_store.linked_records(data_dir(), record),
-            chronology=inbox_store.chronology(data_dir(), record),
+            chronology=inbox_store.chronology(data_dir(), record, opened_or_clear),
             checklists={
                 key: _checklist(key) for key in ("clarification", "case-discussion", "follow-up")
             },
@@ -119,11 +131,31 @@ def _render_concern(record: dict, step_form=None, status=200):
     )
 
 
+def _render_locked(record: dict, problem: str):
+    """What a session that cannot open the concern may see: its clear parts and why."""
+    return render_template(
+        "staff/concern_locked.html", record=sealed_records.clear_only(record), problem=problem
+    )
+
+
+def _opened_or_refuse(record: dict) -> dict | None:
+    """The opened record for an action, else None and a message saying why not."""
+    view, problem = opened(record)
+    if problem == DAMAGED:
+        flash(DAMAGED_MESSAGE, "error")
+    elif problem:
+        flash(_("Your account has no access to concerns yet: nothing was changed."), "error")
+    return view
+
+
 @bp.get("/concerns/<concern_id>")
 def concern(concern_id: str):
     record = concern_or_404(concern_id)
     audit.record(data_dir(), signed_in_email(), "view", record["reference"], now=now())
-    return _render_concern(record)
+    view, problem = opened(record)
+    if problem:
+        return _render_locked(record, problem)
+    return _render_concern(view)
 
 
 def _sections_from(form, record: dict) -> dict:
@@ -155,7 +187,9 @@ def _sections_from(form, record: dict) -> dict:
 @bp.post("/concerns/<concern_id>/step")
 def step(concern_id: str):
     """Save the current step's work and, when asked, move on to the next step."""
-    record = concern_or_404(concern_id)
+    record = _opened_or_refuse(concern_or_404(concern_id))
+    if record is None:
+        return redirect(url_for("staff.concern", concern_id=concern_id))
     form = _step_form(record)
     if form is None:
         abort(409)
@@ -171,10 +205,14 @@ def step(concern_id: str):
             sections=_sections_from(form, record),
             advance=bool(form.advance.data),
             note=form.note.data or "",
+            keys=g.keys,
             now=now(),
         )
     except inbox_store.FlowError as error:
         flash(FLOW_ERRORS.get(error.code, _("This change is not possible.")), "error")
+        return redirect(url_for("staff.concern", concern_id=concern_id))
+    except SealError:  # e.g. re-sealed by a key rotation since this session began
+        flash(DAMAGED_MESSAGE, "error")
         return redirect(url_for("staff.concern", concern_id=concern_id))
     flash(_("Saved."), "info")
     return redirect(url_for("staff.concern", concern_id=concern_id))
@@ -182,7 +220,8 @@ def step(concern_id: str):
 
 @bp.post("/concerns/<concern_id>/note")
 def note(concern_id: str):
-    concern_or_404(concern_id)
+    if _opened_or_refuse(concern_or_404(concern_id)) is None:
+        return redirect(url_for("staff.concern", concern_id=concern_id))
     form = NoteForm()
     if form.validate_on_submit():
         inbox_store.add_note(data_dir(), concern_id, signed_in_email(), form.text.data, now())
@@ -225,11 +264,14 @@ def export(concern_id: str):
     record = concern_or_404(concern_id)
     if record["status"] != "closed":
         abort(404)
+    view, problem = opened(record)
+    if problem:
+        return _render_locked(record, problem)
     audit.record(data_dir(), signed_in_email(), "export", record["reference"], now=now())
     return render_template(
         "staff/export.html",
-        record=record,
-        chronology=inbox_store.chronology(data_dir(), record),
+        record=view,
+        chronology=inbox_store.chronology(data_dir(), view, opened_or_clear),
         checklists={
             key: _checklist(key) for key in ("clarification", "case-discussion", "follow-up")
         },
