@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 
 from .clock import now
 from .sealing import SealError
-from .storage import audit, key_rotation, keys, staff
+from .storage import audit, key_rotation, keys, sealed_records, staff
 
 keys_cli = AppGroup("keys", help="The CMP key pair that seals concerns, and who may open it.")
 CLI_AUTHOR = "command line"  # who the audit log names
@@ -62,18 +62,41 @@ def _read_token() -> str:
     return token
 
 
+def _seal_stored_concerns() -> int:
+    """Seal the concerns stored plain so far, with progress for a big folder."""
+
+    def after_write(_concern_id: str) -> None:
+        progress["files"] += 1
+        if progress["files"] % 500 == 0:
+            click.echo(f"... {progress['files']} concern files sealed", err=True)
+
+    progress = {"files": 0}
+    return sealed_records.seal_stored_concerns(_data_dir(), after_write)
+
+
 @keys_cli.command("init")
 def init() -> None:
-    """Make the CMP key pair and print the recovery token once (refuses if keys exist)."""
+    """Make the CMP key pair, print the recovery token once, seal the concerns stored so far.
+
+    With keys already made it only seals what an interrupted run left plain (else refuses).
+    """
+    if keys.keys_exist(_data_dir()):
+        sealed = _seal_stored_concerns()
+        if not sealed:
+            raise click.ClickException(keys.KEYS_EXIST)
+        click.echo(f"Keys exist already; sealed {sealed} concern file(s) still stored plain.")
+        return
     try:
         token = keys.init_keys(_data_dir(), now=now())
     except keys.KeysError as exc:
         raise click.ClickException(str(exc)) from exc
     audit.record(_data_dir(), CLI_AUTHOR, "keys-init", now=now())
     folder = keys.folder(_data_dir())
+    # The token first: an interrupted sealing below must not lose it (a rerun seals the rest).
     click.echo(
         INIT_NOTE.format(folder=folder, key_id=keys.summary(_data_dir())["current"], token=token)
     )
+    click.echo(f"\nSealed {_seal_stored_concerns()} concern file(s) stored plain until now.")
 
 
 @keys_cli.command("grant")

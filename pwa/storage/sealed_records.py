@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import sealing, vocabulary
 from ..sealing import SealError, is_sealed
+from . import concern_files
 from .key_files import keys_exist
 from .keys import cmp_public_key
 
@@ -151,3 +152,17 @@ def clear_only(record: dict) -> dict:
     for list_name, key in NOTES:
         kept[list_name] = [{**entry, key: None} for entry in record.get(list_name) or []]
     return kept
+
+
+def seal_stored_concerns(data_dir, after_write=None) -> int:
+    """Seal every concern stored plain (before `keys init`); returns how many files changed.
+
+    One file at a time, each write atomic (concern_files.rewrite_each): safe to interrupt and
+    run again, and a file already sealed is left as it is.
+    """
+    public = cmp_public_key(data_dir)
+    if public is None:
+        raise ValueError("no keys yet: nothing to seal with")
+    return concern_files.rewrite_each(
+        data_dir, lambda record: seal_plain_parts(record, public), after_write
+    )
