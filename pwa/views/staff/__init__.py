@@ -143,6 +143,7 @@ def start_signed_in_session(email: str, stage: str, keyring: dict | None = None)
 def init_app(app: Flask) -> None:
     # The routes register themselves on bp.
     from . import (  # noqa: F401
+        access,
         admin,
         auth,
         cases,

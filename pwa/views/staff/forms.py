@@ -138,3 +138,9 @@ def follow_up_form(options, label, data):
 def plain_step_form():
     """The step with nothing to fill in but a note (received)."""
     return _step_form_base()()
+
+
+class AccessForm(FlaskForm):
+    """Grant or revoke one account's access to the concerns (Staff access page)."""
+
+    email = HiddenField(validators=[DataRequired(), Length(max=254)])
