@@ -277,3 +277,12 @@ def test_a_concern_without_a_key_gets_its_agreement_as_before(staff_app, api, si
     walk_to(signed_in(), sent["id"], "closed", agreement=AGREEMENT)
     answer = receipt_answer(staff_app, sent).get_json()
     assert answer["follow_up"] == AGREEMENT and answer["follow_up_sealed"] is None
+
+
+def test_the_phones_receipt_key_script_is_kept_offline_and_run_by_the_worker(client):
+    worker = client.get("/sw.js").get_data(as_text=True)
+    assert '"/static/receipt-key.js?v=' in worker  # in the precached shell
+    assert "assetUrl('receipt-key.js')" in worker  # Background Sync sends with the key too
+    for page in ("/en/concerns/", "/en/concerns/new"):
+        html = client.get(page).get_data(as_text=True)
+        assert html.index("drafts-db.js") < html.index("receipt-key.js") < html.index("outbox.js")
