@@ -188,11 +188,10 @@ def get_receipt(data_dir, reference: str, token: str, secret: str) -> dict | Non
     }
 
 
-def seal_follow_up_for_phone(record: dict) -> None:
-    """Keep the phone's sealed copy of the follow-up agreement in step with the agreement."""
+def seal_follow_up_for_phone(record: dict, agreement: str | None) -> None:
+    """Set the phone's sealed copy of the follow-up agreement staff just saved (None: none)."""
     if not record.get("receipt_key"):
         return
-    agreement = record.get("follow_up")
     phone_key = parse_phone_key(record["receipt_key"])
     record["follow_up_for_phone"] = seal_for_phone(phone_key, agreement) if agreement else None
 

@@ -109,7 +109,7 @@ def step_action(
             if "follow_up" in sections:
                 # TODO(issue #10, CMP sealing): the plain agreement stays in the record for
                 # staff until the CMP key seals it; the phone's copy is sealed already.
-                concerns.seal_follow_up_for_phone(record)
+                concerns.seal_follow_up_for_phone(record, sections["follow_up"])
             done.append(("save:" + ",".join(sorted(sections)), None))
         if advance:
             target = next_status(status)
