@@ -34,6 +34,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from ..receipt_sealing import parse_phone_key, seal_for_phone
 from .atomic import fsync_directory, locked
 from .clock import timestamp, utc_now
 from .concern_files import create as _create
@@ -115,7 +116,7 @@ def _claim(folder: Path, key: str, body_hash: str, locale: str, now) -> Claim | 
         return claimed
 
 
-def _new_record(key: str, claimed: Claim, fields: dict) -> dict:
+def _new_record(key: str, claimed: Claim, fields: dict, receipt_key: str | None) -> dict:
     return {
         "id": key,
         "reference": claimed.reference,
@@ -126,6 +127,10 @@ def _new_record(key: str, claimed: Claim, fields: dict) -> dict:
         "received_at": claimed.received_at,
         "updated_at": claimed.received_at,
         "follow_up": None,
+        # The phone's public key (not secret), when it sent one: the agreement goes to the
+        # phone only sealed to it, as "follow_up_for_phone" (seal_follow_up_for_phone).
+        "receipt_key": receipt_key,
+        "follow_up_for_phone": None,
     }
 
 
@@ -137,10 +142,12 @@ def save_concern(
     secret: str,
     locale: str,
     now: datetime | None = None,
+    receipt_key: str | None = None,
 ) -> tuple[dict, bool]:
     """Store a validated concern once; returns (receipt, created).
 
-    The same key and body again returns the first receipt and creates nothing.
+    The same key and body again returns the first receipt and creates nothing. `receipt_key`
+    is the phone's public key, already validated (pwa/receipt_sealing.parse_phone_key).
     """
     if not is_concern_id(key):
         raise ValueError("the key must be a lower-case UUID v4")
@@ -151,8 +158,8 @@ def save_concern(
     if receipt is not None:
         return receipt, False
     if claimed is None:  # stored before claims existed, and deleted since: claim it now
-        return save_concern(data_dir, key, fields, body_hash, secret, locale, now)
-    record = _new_record(key, claimed, fields)
+        return save_concern(data_dir, key, fields, body_hash, secret, locale, now, receipt_key)
+    record = _new_record(key, claimed, fields, receipt_key)
     if _create(folder / f"{key}.json", record):
         return _receipt(record, secret), True
     # A duplicate request wrote it first: the same record, from the same claim.
@@ -169,12 +176,24 @@ def get_receipt(data_dir, reference: str, token: str, secret: str) -> dict | Non
     record = get_concern(data_dir, concern_id) if concern_id else None
     if record is None or record["reference"] != reference:
         return None
+    # A phone that sent a receipt key gets the agreement only sealed to that key; a concern
+    # sent without one (an older app, the no-JavaScript form) gets it as before.
+    sealed = bool(record.get("receipt_key"))
     return {
         "reference": record["reference"],
         "status": record["status"],
         "updated_at": record["updated_at"],
-        "follow_up": record.get("follow_up"),
+        "follow_up": None if sealed else record.get("follow_up"),
+        "follow_up_sealed": record.get("follow_up_for_phone") if sealed else None,
     }
+
+
+def seal_follow_up_for_phone(record: dict, agreement: str | None) -> None:
+    """Set the phone's sealed copy of the follow-up agreement staff just saved (None: none)."""
+    if not record.get("receipt_key"):
+        return
+    phone_key = parse_phone_key(record["receipt_key"])
+    record["follow_up_for_phone"] = seal_for_phone(phone_key, agreement) if agreement else None
 
 
 def get_concern(data_dir, concern_id: str) -> dict | None:

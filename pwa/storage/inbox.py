@@ -106,6 +106,10 @@ def step_action(
             if set(sections) - set(vocabulary.STATUSES[status].sections):
                 raise FlowError("not_this_step")
             record.update(sections)
+            if "follow_up" in sections:
+                # TODO(issue #10, CMP sealing): the plain agreement stays in the record for
+                # staff until the CMP key seals it; the phone's copy is sealed already.
+                concerns.seal_follow_up_for_phone(record, sections["follow_up"])
             done.append(("save:" + ",".join(sorted(sections)), None))
         if advance:
             target = next_status(status)
