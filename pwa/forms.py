@@ -15,6 +15,7 @@ from .validators import (
     e164_phone,
     email_address,
     normalise_text,
+    phone_receipt_key,
     plain_text,
     pupil_reference,
     strip,
@@ -119,6 +120,10 @@ class ConcernForm(FlaskForm):
         description=_l("Call 112 now. Sending this form never replaces a phone call."),
     )
 
+    # Sent by the phone's app only (vocabulary.DEVICE_FIELDS): the template draws the sections'
+    # fields, so no page ever shows it.
+    receipt_key = StringField(_l("This phone's receipt key"), validators=[phone_receipt_key])
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.json_problems: dict[str, list] = {}
@@ -167,10 +172,14 @@ class ConcernForm(FlaskForm):
         return found
 
     def concern_fields(self) -> dict:
-        """The validated, normalised values by API key; empty optional texts are None."""
+        """What the teacher wrote, validated and normalised; empty optional texts are None."""
         values = {key: self[key].data or None for key in TEXT_KEYS}
         values.update({key: bool(self[key].data) for key in BOOL_KEYS})
         return values
+
+    def device_fields(self) -> dict:
+        """What the phone's app sent besides (vocabulary.DEVICE_FIELDS), None when absent."""
+        return {key: self[key].data or None for key in vocabulary.DEVICE_FIELDS}
 
 
 def _declared_fields(form_class) -> dict:
@@ -182,8 +191,9 @@ def _declared_fields(form_class) -> dict:
 
 FIELD_TYPES = {name: field.field_class for name, field in _declared_fields(ConcernForm).items()}
 BOOL_KEYS = tuple(name for name, kind in FIELD_TYPES.items() if issubclass(kind, BooleanField))
-TEXT_KEYS = tuple(name for name in FIELD_TYPES if name not in BOOL_KEYS)
-API_KEYS = tuple(FIELD_TYPES)
+# The teacher's texts and choices; the device's own fields are kept apart from them.
+TEXT_KEYS = tuple(name for name in FIELD_TYPES if name not in BOOL_KEYS + vocabulary.DEVICE_FIELDS)
+API_KEYS = tuple(FIELD_TYPES)  # what a JSON body may hold
 # Each field's label as the form asks the teacher (the privacy page lists them so).
 FORM_LABELS = {name: field.args[0] for name, field in _declared_fields(ConcernForm).items()}
 
@@ -191,9 +201,10 @@ FORM_LABELS = {name: field.args[0] for name, field in _declared_fields(ConcernFo
 def check_vocabulary() -> None:
     """Refuse to start when the form and the vocabulary disagree about a concern's fields."""
     problems = []
-    if API_KEYS != vocabulary.FIELD_ORDER:
-        problems.append(f"form fields {API_KEYS} != vocabulary sections {vocabulary.FIELD_ORDER}")
-    if set(vocabulary.WORKSPACE_LABELS) != set(API_KEYS):
+    expected = vocabulary.FIELD_ORDER + vocabulary.DEVICE_FIELDS
+    if expected != API_KEYS:
+        problems.append(f"form fields {API_KEYS} != vocabulary sections and device {expected}")
+    if set(vocabulary.WORKSPACE_LABELS) != set(vocabulary.FIELD_ORDER):
         problems.append("every field needs exactly one workspace label")
     radios = {name for name, kind in FIELD_TYPES.items() if issubclass(kind, RadioField)}
     if radios != set(vocabulary.CHOICES):

@@ -45,7 +45,14 @@ def receive_concern(form: ConcernForm, key: str, body_digest: str, locale: str) 
         if not form.validate():
             return Received(Outcome.INVALID)
         receipt, created = save_concern(
-            data_dir, key, form.concern_fields(), body_digest, secret, locale, now=clock.now()
+            data_dir,
+            key,
+            form.concern_fields(),
+            body_digest,
+            secret,
+            locale,
+            now=clock.now(),
+            receipt_key=form.device_fields()["receipt_key"],
         )
     except IdempotencyKeyReused:
         return Received(Outcome.KEY_REUSED)

@@ -8,6 +8,8 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import StopValidation, ValidationError
 
+from .receipt_sealing import InvalidPhoneKey, parse_phone_key
+
 PHONE_REGIONS = ("BE", "NL")  # a number written without +country is read as BE, then NL
 PUPIL_REF_MAX = 12
 # Invisible marks that text pasted from chat apps carries (WhatsApp puts isolates around
@@ -166,3 +168,21 @@ def pupil_reference(form, field):
         raise StopValidation(
             _l("This looks like a full name. Use initials (J.P.) or a pseudonym instead.")
         )
+
+
+RECEIPT_KEY_PROBLEMS = {
+    "encoding": _l("The phone's receipt key is not base64url text."),
+    "not_p256": _l("The phone's receipt key is not a P-256 public key (65 bytes, uncompressed)."),
+    "not_on_curve": _l("The phone's receipt key is not a point on the P-256 curve."),
+}
+
+
+def phone_receipt_key(form, field):
+    """The phone's public key for its receipt, when it sends one (pwa/receipt_sealing.py)."""
+    if field.data is None or field.data == "":
+        field.data = None
+        raise StopValidation()
+    try:
+        parse_phone_key(field.data)
+    except InvalidPhoneKey as problem:
+        raise StopValidation(RECEIPT_KEY_PROBLEMS[problem.reason]) from None

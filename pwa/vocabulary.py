@@ -95,6 +95,12 @@ SECTIONS_BY_ID = {section.id: section for section in SECTIONS}
 CLEAR_FIELDS = ("kind", "school")
 SEALED_FIELDS = tuple(name for name in FIELD_ORDER if name not in CLEAR_FIELDS)
 
+# What the phone's app sends with a concern besides what the teacher wrote: never a form field
+# (the HTML form has none of them), never shown in the workspace, stored beside the concern's
+# fields. receipt_key: the phone's public key, so the CMP's follow-up agreement reaches the
+# phone sealed to it (pwa/receipt_sealing.py). Without one the receipt shows it as before.
+DEVICE_FIELDS = ("receipt_key",)
+
 # The teacher's own details, which the phone remembers for their next concern if they ask it
 # to: the "About you" section less its answers about this one concern. Nothing about the pupil
 # or the concern itself is ever remembered.

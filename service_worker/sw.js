@@ -164,10 +164,11 @@ self.addEventListener('fetch', (event) => {
 });
 
 // Background Sync: send the outbox of concerns even when no page is open. The code is the
-// pages' own (drafts-db.js, outbox.js); its lock means a page and this worker never both send.
-// If the scripts cannot load, the worker still serves the guidance and the pages still sync.
+// pages' own (drafts-db.js, receipt-key.js, outbox.js); its lock means a page and this worker
+// never both send. If a script cannot load, none is run: the worker still serves the guidance
+// and the pages still sync (each concern with its receipt key, as from a page).
 try {
-  importScripts(assetUrl('drafts-db.js'), assetUrl('outbox.js'));
+  importScripts(assetUrl('drafts-db.js'), assetUrl('receipt-key.js'), assetUrl('outbox.js'));
 } catch { /* no outbox in the worker */ }
 
 // Opening the app on any page (a guidance page too) sends what waits in the outbox.

@@ -84,7 +84,7 @@ def make_concern(staff_app):
 
     from pwa.storage import concerns
 
-    def make(app=None, received=None, **fields):
+    def make(app=None, received=None, receipt_key=None, **fields):
         app = app or staff_app
         # As stored after validation: the number in E.164, empty optional texts.
         defaults = dict(
@@ -109,6 +109,7 @@ def make_concern(staff_app):
             app.config["SECRET_KEY"],
             "nl",
             now=received,
+            receipt_key=receipt_key,
         )
         return receipt
 

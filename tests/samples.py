@@ -18,16 +18,19 @@ TYPED = {
 
 
 def valid_concern(**overrides) -> dict:
-    """Every field of the form: typed text, the first option of each choice, no ticks."""
+    """Every field of the form: typed text, the first option of each choice, no ticks.
+
+    The phone's own fields (receipt_key) only when given as overrides.
+    """
     values = {}
-    for name in API_KEYS:
+    for name in vocabulary.FIELD_ORDER:
         if name in BOOL_KEYS:
             values[name] = False
         elif name in vocabulary.CHOICES:
             values[name] = vocabulary.CHOICES[name][0].value
         else:
             values[name] = TYPED[name]  # a new text field needs a typed sample here
-    unknown = set(overrides) - set(values)
+    unknown = set(overrides) - set(API_KEYS)
     assert not unknown, f"not fields of the concern: {unknown}"
     return {**values, **overrides}
 

@@ -275,6 +275,7 @@ def test_a_receipt_shows_status_and_follow_up_for_the_right_token(client, post):
         "status": "received",
         "updated_at": sent["received_at"],
         "follow_up": None,
+        "follow_up_sealed": None,
     }
     assert response.headers["Cache-Control"] == "no-store"
 

@@ -6,6 +6,7 @@ import uuid
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from pwa import vocabulary
 from pwa.forms import API_KEYS, BOOL_KEYS, ConcernForm
 from pwa.storage.concerns import list_concerns
 
@@ -86,7 +87,7 @@ def test_texts_are_trimmed_and_normalised(app):
     assert fields["school"] == "Atheneum"
     assert fields["need"] == "line one\nline two"
     assert fields["urgent"] is True and fields["talked_with_pupil"] is False
-    assert set(fields) == set(API_KEYS)
+    assert set(fields) == set(vocabulary.FIELD_ORDER)  # the phone's receipt key is kept apart
 
 
 def test_need_holds_5000_characters_and_no_more(app):
@@ -140,7 +141,7 @@ def test_the_form_has_every_field_labelled_and_described(client):
     html, token, key = open_form(client)
     assert 'id="concern-form"' in html and 'id="draft-status"' in html
     assert uuid.UUID(key).version == 4
-    for name in API_KEYS:
+    for name in vocabulary.FIELD_ORDER:
         assert f'name="{name}"' in html, name
         if name in ("kind", "reporter_role", "assessment"):
             assert f'<fieldset class="field options" id="field-{name}"' in html
@@ -154,6 +155,10 @@ def test_the_form_has_every_field_labelled_and_described(client):
     assert 'autocomplete="name"' in html and 'autocomplete="organization"' in html
     assert "Leerling: initialen of een schuilnaam" in html
     assert "Nooit de volledige naam van de leerling" in html
+    # Only the phone's app sends a receipt key: the plain form has no such field.
+    assert "receipt_key" not in html and set(API_KEYS) - set(vocabulary.FIELD_ORDER) == {
+        "receipt_key"
+    }
 
 
 def test_the_form_and_list_pages_are_kept_offline(client):

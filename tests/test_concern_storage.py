@@ -52,6 +52,8 @@ def test_a_concern_is_stored_with_its_receipt(tmp_path):
         "received_at": "2026-06-01T10:00:00Z",
         "updated_at": "2026-06-01T10:00:00Z",
         "follow_up": None,
+        "receipt_key": None,
+        "follow_up_for_phone": None,
     }
     # The token is derived, never stored in clear.
     assert (
@@ -142,6 +144,7 @@ def test_a_receipt_needs_the_right_token(tmp_path):
         "status": "received",
         "updated_at": "2026-06-01T10:00:00Z",
         "follow_up": None,
+        "follow_up_sealed": None,
     }
     assert (
         get_receipt(tmp_path, reference, token[:-1] + ("1" if token[-1] == "0" else "0"), SECRET)

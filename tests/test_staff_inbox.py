@@ -102,7 +102,8 @@ def test_the_flow_to_follow_up_reaches_the_reporters_receipt(staff_app, signed_i
     assert api.status_code == 200
     answer = api.get_json()
     assert answer["status"] == "follow_up" and answer["follow_up"] == "Call on Monday."
-    assert set(answer) == {"reference", "status", "updated_at", "follow_up"}
+    assert set(answer) == {"reference", "status", "updated_at", "follow_up", "follow_up_sealed"}
+    assert answer["follow_up_sealed"] is None  # sent without a receipt key: plain, as before
     assert "INTERNAL-ONLY" not in api.get_data(as_text=True)
     assert "next" not in api.get_data(as_text=True)  # the transition notes stay inside too
 

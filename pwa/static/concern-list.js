@@ -1,9 +1,17 @@
-/* "My concerns": drafts, the outbox and receipts, drawn from this phone's IndexedDB. */
+/* "My concerns": drafts, the outbox and receipts, drawn from this phone's IndexedDB.
+ *
+ * The CMP's follow-up agreement is kept on the phone only sealed to the concern's receipt key
+ * (receipt-key.js) and opened here, in memory, each time the list is drawn. So it shows
+ * offline too once the phone has fetched it online: keeping nothing would not protect it
+ * better, since whoever holds the unlocked phone holds the receipt token and the key as well,
+ * and could fetch and open it; what a copy of the phone's storage reveals is ciphertext.
+ */
 (() => {
   'use strict';
   const C = window.WegwijzerConcerns;
   const Drafts = window.WegwijzerDrafts;
   const Outbox = window.WegwijzerOutbox;
+  const ReceiptKey = window.WegwijzerReceiptKey;
   const { STATE } = window.WegwijzerShared;
   const lists = {
     open: document.getElementById('list-open'),
@@ -92,7 +100,18 @@
     return item;
   }
 
-  function receiptItem(receipt) {
+  /* The agreement to show: {text} opened (or in clear, from before receipt keys), {unreadable},
+   * or {} when there is none yet. */
+  async function agreementOf(receipt) {
+    if (!receipt.follow_up_sealed) return receipt.follow_up ? { text: receipt.follow_up } : {};
+    try {
+      return { text: await ReceiptKey.open(receipt.id, receipt.follow_up_sealed) };
+    } catch {
+      return { unreadable: true };
+    }
+  }
+
+  function receiptItem(receipt, agreement) {
     const item = C.textElement('li', 'concern concern-sent');
     item.dataset.id = receipt.id;
     item.dataset.state = STATE.SENT;
@@ -105,10 +124,12 @@
     item.appendChild(C.textElement('p', 'concern-status', status));
     const next = C.label(`next-${code}`); // the next step of the flow, while one remains
     if (next) item.appendChild(C.textElement('p', 'concern-next', next));
-    if (receipt.follow_up) {
+    if (agreement.text || agreement.unreadable) {
       const followUp = item.appendChild(C.textElement('div', 'follow-up'));
       followUp.appendChild(C.textElement('p', 'follow-up-title', C.label('follow-up')));
-      followUp.appendChild(C.textElement('p', 'follow-up-text', receipt.follow_up));
+      followUp.appendChild(agreement.text
+        ? C.textElement('p', 'follow-up-text', agreement.text)
+        : C.textElement('p', 'follow-up-unreadable', C.label('follow-up-unreadable')));
     }
     if (receipt.unknown) {
       item.appendChild(C.textElement('p', 'concern-meta', C.label('unknown-receipt')));
@@ -138,12 +159,14 @@
     const found = await Promise.all([
       Drafts.listDrafts(), Drafts.listReceipts(), Drafts.getMeta('last-sync')
     ]);
+    const receipts = found[1].sort(newestFirst('received_at'));
+    const agreements = await Promise.all(receipts.map(agreementOf));
     if (ticket !== drawing) return; // a newer drawing is under way
     const drafts = found[0].sort(newestFirst('updated_at'));
     const waiting = drafts.filter((d) => d.state === STATE.WAITING);
     fill('open', drafts.filter((d) => d.state !== STATE.WAITING).map(draftItem));
     fill('waiting', waiting.sort(newestFirst('queued_at')).reverse().map(draftItem));
-    fill('sent', found[1].sort(newestFirst('received_at')).map(receiptItem));
+    fill('sent', receipts.map((receipt, i) => receiptItem(receipt, agreements[i])));
     document.getElementById('concern-empty').hidden = drafts.length + found[1].length > 0;
     bar.hidden = waiting.length === 0; // a sync with nothing waiting shows nothing (no shift)
     sendNow.disabled = C.sync.running;

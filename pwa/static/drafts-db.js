@@ -2,15 +2,20 @@
  *
  * A plain script shared by the pages and the service worker (importScripts): it only uses what
  * both have (indexedDB, crypto). The text of a concern lives in "drafts" until the server
- * confirms it; then one transaction swaps it for a receipt that holds no text at all.
+ * confirms it; then one transaction swaps it for a receipt that holds no text at all. The
+ * CMP's follow-up agreement is kept only sealed to the concern's receipt key (receipt-key.js).
  */
 ((scope) => {
   'use strict';
   const { STATE, DB_NAME } = scope.WegwijzerShared;
-  const DB_VERSION = 1;
+  const DB_VERSION = 2; // 1: drafts, receipts, meta; 2 adds receipt keys
   const DRAFTS = 'drafts'; // {id, state: DRAFT, WAITING or REJECTED, lang, fields, errors, dates}
-  const RECEIPTS = 'receipts'; // {id, reference, receipt_token, received_at, status, ...checks}
+  // {id, reference, receipt_token, received_at, status, follow_up_sealed, ...checks}
+  const RECEIPTS = 'receipts';
   const META = 'meta'; // {name: 'last-sync', ...}
+  // {id (the concern's), private_key: a non-extractable CryptoKey, public_key: base64url}
+  const KEYS = 'receipt-keys';
+  const STORES = [[DRAFTS, 'id'], [RECEIPTS, 'id'], [META, 'name'], [KEYS, 'id']];
   let opening = null;
   let openedDb = null; // kept for putDraftNow, which must start without waiting
 
@@ -34,10 +39,11 @@
     opening = new Promise((resolve, reject) => {
       const request = indexedDB.open(DB_NAME, DB_VERSION);
       request.onupgradeneeded = () => {
+        // From nothing or from an older version: add the stores it lacks, keep what is there.
         const db = request.result;
-        db.createObjectStore(DRAFTS, { keyPath: 'id' });
-        db.createObjectStore(RECEIPTS, { keyPath: 'id' });
-        db.createObjectStore(META, { keyPath: 'name' });
+        STORES.forEach(([name, keyPath]) => {
+          if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, { keyPath: keyPath });
+        });
       };
       request.onsuccess = () => {
         const db = request.result;
@@ -147,11 +153,12 @@
   }
 
   function deleteDraft(id) {
-    return withStores([DRAFTS], 'readwrite', async (s) => {
+    return withStores([DRAFTS, KEYS], 'readwrite', async (s) => {
       const draft = await requestDone(s[DRAFTS].get(id));
       // A queued concern may already have reached the server: it is not deleted behind its back.
       if (!draft || draft.state === STATE.WAITING) return false;
       s[DRAFTS].delete(id);
+      s[KEYS].delete(id); // a draft sent once and then refused has a receipt key
       return true;
     });
   }
@@ -191,6 +198,18 @@
     });
   }
 
+  function getReceiptKey(id) { return read(KEYS, id); }
+
+  /* Keep a concern's receipt key unless it has one already; resolves with the one kept. */
+  function keepReceiptKey(record) {
+    return withStores([KEYS], 'readwrite', async (s) => {
+      const kept = await requestDone(s[KEYS].get(record.id));
+      if (kept) return kept;
+      s[KEYS].add(record);
+      return record;
+    });
+  }
+
   function getMeta(name) {
     return withStores([META], 'readonly', (s) => requestDone(s[META].get(name)));
   }
@@ -222,7 +241,7 @@
   }
 
   /* "Delete everything on this phone": every IndexedDB database of the app (this origin's),
-   * drafts, outbox, receipts and sync notes. Open connections elsewhere (other tabs, the worker)
+   * drafts, outbox, receipts, their keys and sync notes. Open connections elsewhere (other tabs, the worker)
    * close on `versionchange` (see open()), so the deletion goes through. */
   async function eraseAll() {
     if (openedDb) openedDb.close();
@@ -253,6 +272,8 @@
     markSent: markSent,
     markRejected: markRejected,
     updateReceipt: updateReceipt,
+    getReceiptKey: getReceiptKey,
+    keepReceiptKey: keepReceiptKey,
     getMeta: getMeta,
     putMeta: putMeta,
     peek: peek,

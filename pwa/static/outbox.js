@@ -35,7 +35,16 @@
     return body.csrf_token;
   }
 
-  function post(draft, token) {
+  /* The concern as sent: the form's fields and, where this browser can make one, the public
+   * key of the concern's receipt key (the same on every retry: it is kept before the first). */
+  async function bodyOf(draft) {
+    const ReceiptKey = scope.WegwijzerReceiptKey;
+    const receiptKey = ReceiptKey ? await ReceiptKey.publicKeyFor(draft.id) : null;
+    const fields = draft.fields || {};
+    return JSON.stringify(receiptKey ? { ...fields, receipt_key: receiptKey } : fields);
+  }
+
+  function post(draft, body, token) {
     return fetch('/api/concerns', {
       method: 'POST',
       credentials: 'same-origin',
@@ -49,7 +58,7 @@
         'X-CSRFToken': token,
         'Idempotency-Key': draft.id
       },
-      body: JSON.stringify(draft.fields || {})
+      body: body
     });
   }
 
@@ -65,22 +74,23 @@
 
   /* One concern: 'sent', 'rejected', 'unreachable' (stop the pass) or 'kept' (try later). */
   async function sendOne(draft) {
+    const body = await bodyOf(draft);
     for (let attempt = 0; attempt < 2; attempt++) {
       const token = await freshToken();
       if (!token) return 'unreachable';
-      const response = await post(draft, token);
-      const body = await readJson(response);
+      const response = await post(draft, body, token);
+      const answer = await readJson(response);
       if (response.status === 200 || response.status === 201) {
-        if (!isReceiptFor(draft, body)) return 'unreachable';
-        await Drafts.markSent(draft.id, body);
+        if (!isReceiptFor(draft, answer)) return 'unreachable';
+        await Drafts.markSent(draft.id, answer);
         return 'sent';
       }
-      if (response.status === 422 && body) {
-        const errors = body.errors || { '': [body.error || String(response.status)] };
+      if (response.status === 422 && answer) {
+        const errors = answer.errors || { '': [answer.error || String(response.status)] };
         await Drafts.markRejected(draft.id, errors);
         return 'rejected';
       }
-      if (response.status === 400 && isCsrfError(body) && attempt === 0) continue;
+      if (response.status === 400 && isCsrfError(answer) && attempt === 0) continue;
       return response.status >= 500 ? 'unreachable' : 'kept';
     }
     return 'kept';
@@ -144,9 +154,12 @@
       const body = await readJson(response);
       const checked = new Date().toISOString();
       if (response.ok && body && body.reference === receipt.reference) {
+        // The agreement is kept as the server sends it: sealed to this concern's receipt key
+        // (opened only to show it, never stored open), or in clear for a concern sent before
+        // receipt keys. Sealed, it shows offline too, as last fetched: see concern-list.js.
         await Drafts.updateReceipt(receipt.id, {
           status: body.status, updated_at: body.updated_at, follow_up: body.follow_up || null,
-          checked_at: checked, unknown: false
+          follow_up_sealed: body.follow_up_sealed || null, checked_at: checked, unknown: false
         });
       } else if (response.status === 404) {
         await Drafts.updateReceipt(receipt.id, { checked_at: checked, unknown: true });

@@ -34,6 +34,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from ..receipt_sealing import parse_phone_key, seal_for_phone
 from ..sealing import is_sealed
 from . import sealed_records
 from .atomic import fsync_directory, locked
@@ -117,7 +118,7 @@ def _claim(folder: Path, key: str, body_hash: str, locale: str, now) -> Claim | 
         return claimed
 
 
-def _new_record(key: str, claimed: Claim, fields: dict) -> dict:
+def _new_record(key: str, claimed: Claim, fields: dict, receipt_key: str | None) -> dict:
     return {
         "id": key,
         "reference": claimed.reference,
@@ -128,6 +129,10 @@ def _new_record(key: str, claimed: Claim, fields: dict) -> dict:
         "received_at": claimed.received_at,
         "updated_at": claimed.received_at,
         "follow_up": None,
+        # The phone's public key (not secret), when it sent one: the agreement goes to the
+        # phone only sealed to it, as "follow_up_for_phone" (seal_follow_up_for_phone).
+        "receipt_key": receipt_key,
+        "follow_up_for_phone": None,
     }
 
 
@@ -139,10 +144,12 @@ def save_concern(
     secret: str,
     locale: str,
     now: datetime | None = None,
+    receipt_key: str | None = None,
 ) -> tuple[dict, bool]:
     """Store a validated concern once; returns (receipt, created).
 
-    The same key and body again returns the first receipt and creates nothing.
+    The same key and body again returns the first receipt and creates nothing. `receipt_key`
+    is the phone's public key, already validated (pwa/receipt_sealing.parse_phone_key).
     """
     if not is_concern_id(key):
         raise ValueError("the key must be a lower-case UUID v4")
@@ -153,9 +160,10 @@ def save_concern(
     if receipt is not None:
         return receipt, False
     if claimed is None:  # stored before claims existed, and deleted since: claim it now
-        return save_concern(data_dir, key, fields, body_hash, secret, locale, now)
+        return save_concern(data_dir, key, fields, body_hash, secret, locale, now, receipt_key)
     # Sealed here, from the form's plain fields: with keys, no path writes them plain.
-    record = sealed_records.seal_for_storage(data_dir, _new_record(key, claimed, fields))
+    record = _new_record(key, claimed, fields, receipt_key)
+    record = sealed_records.seal_for_storage(data_dir, record)
     if _create(folder / f"{key}.json", record):
         return _receipt(record, secret), True
     # A duplicate request wrote it first: the same record, from the same claim.
@@ -172,13 +180,27 @@ def get_receipt(data_dir, reference: str, token: str, secret: str) -> dict | Non
     record = get_concern(data_dir, concern_id) if concern_id else None
     if record is None or record["reference"] != reference:
         return None
+    # A phone that sent a receipt key gets the agreement only sealed to that key; a concern
+    # sent without one (an older app, the no-JavaScript form) gets it as before.
+    sealed = bool(record.get("receipt_key"))
+    agreement = record.get("follow_up")
     return {
         "reference": record["reference"],
         "status": record["status"],
         "updated_at": record["updated_at"],
-        # Sealed to the CMP key, the agreement is for staff only: the server cannot open it.
-        "follow_up": None if is_sealed(record.get("follow_up")) else record.get("follow_up"),
+        # Sealed to the CMP key (keys exist), the agreement is for staff only: the server
+        # cannot open it, so a concern sent without a receipt key gets none.
+        "follow_up": None if sealed or is_sealed(agreement) else agreement,
+        "follow_up_sealed": record.get("follow_up_for_phone") if sealed else None,
     }
+
+
+def seal_follow_up_for_phone(record: dict, agreement: str | None) -> None:
+    """Set the phone's sealed copy of the follow-up agreement staff just saved (None: none)."""
+    if not record.get("receipt_key"):
+        return
+    phone_key = parse_phone_key(record["receipt_key"])
+    record["follow_up_for_phone"] = seal_for_phone(phone_key, agreement) if agreement else None
 
 
 def get_concern(data_dir, concern_id: str) -> dict | None:

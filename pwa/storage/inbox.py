@@ -113,7 +113,11 @@ def step_action(
         if sections:
             if set(sections) - set(vocabulary.STATUSES[status].sections):
                 raise FlowError("not_this_step")
+            # The agreement is stored only sealed: to the CMP key (seal) for staff, and to
+            # the phone's receipt key for the reporter; the plain text is never written.
             record.update({name: seal(value) for name, value in sections.items()})
+            if "follow_up" in sections:
+                concerns.seal_follow_up_for_phone(record, sections["follow_up"])
             done.append(("save:" + ",".join(sorted(sections)), None))
         if advance:
             target = next_status(status)

@@ -16,6 +16,22 @@ POST /api/concerns answers, checked in this order:
 Error messages for fields come in the request's language: `?lang=nl|fr|en` when given,
 else the best match for Accept-Language, else Dutch. Nothing about a concern's contents
 is ever logged.
+
+The body holds the form's fields by name (pwa/forms.py) and, from the phone's app, optionally
+`receipt_key`: the phone's P-256 public key, base64url (no padding) of the 65-byte uncompressed
+point. It is validated like any field: a wrong curve, a point off the curve or garbage gets
+422 {"errors": {"receipt_key": [...]}} and nothing is stored.
+
+GET /api/receipts/<reference> with header X-Receipt-Token answers (Cache-Control: no-store):
+- 404 {"error": "not_found"}: a wrong token or an unknown reference, the same bytes for both
+- 200 {"reference", "status", "updated_at", "follow_up", "follow_up_sealed"}:
+  for a concern sent with a receipt_key, "follow_up" is always null and "follow_up_sealed" is
+  the agreement sealed to that key (null until there is one):
+  {"version": 1, "ephemeral_key": "<base64url, 65-byte P-256 point>", "nonce": "<base64url,
+  12 bytes>", "ciphertext": "<base64url, ciphertext and 16-byte GCM tag>"}, opened only on the
+  phone (scheme: pwa/receipt_sealing.py). For a concern sent without one (an older app, the
+  no-JavaScript form), "follow_up" is the agreement's text (or null) and "follow_up_sealed"
+  is null.
 """
 
 import json

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pwa.storage.concerns import list_concerns, update_concern
+from pwa.storage.inbox import save_step
 
 from .conftest import (
     PHONE,
@@ -108,13 +109,12 @@ def test_a_draft_written_with_the_server_down_survives_closing_and_is_sent_once(
     assert cached and not any("/api/" in url for url, _body in cached)
     assert not any(text in body for _url, body in cached)
 
-    # The CMP writes a follow-up agreement: the teacher sees it with the reference.
+    # The CMP writes a follow-up agreement (saved as the workspace saves it, sealed to the
+    # phone's receipt key): the teacher sees it with the reference.
     concern_id = list_concerns(server.data_dir)[0]["id"]
-    update_concern(
-        server.data_dir,
-        concern_id,
-        lambda record: record.update(status="follow_up", follow_up="Gesprek op school, maandag."),
-    )
+    update_concern(server.data_dir, concern_id, lambda record: record.update(status="follow_up"))
+    agreement = {"follow_up": "Gesprek op school, maandag."}
+    save_step(server.data_dir, concern_id, "staff@cmp.example", agreement)
     page.reload()
     expect(sent.locator(".follow-up-text")).to_have_text("Gesprek op school, maandag.")
     expect(sent.locator(".concern-status")).to_contain_text("opvolging afgesproken")

@@ -121,14 +121,17 @@ def test_staff_take_a_synced_concern_to_follow_up_and_the_teacher_sees_it(live_s
     # The teacher's app shows the agreement for the reference...
     teacher.reload()
     expect(sent.locator(".follow-up-text")).to_have_text(AGREEMENT, timeout=15_000)
-    # ...and so does the receipt API the app reads, with the token kept on the phone.
+    # ...from the receipt API the app reads, with the token kept on the phone.
     token = device_concerns(teacher)["receipts"][0]["receipt_token"]
     request = urllib.request.Request(
         f"{live_server.url}/api/receipts/{reference}", headers={"X-Receipt-Token": token}
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         receipt = json.load(response)
-    assert receipt["status"] == "follow_up" and receipt["follow_up"] == AGREEMENT
+    # The agreement travels sealed to the phone's receipt key: the app opened it on the phone.
+    assert receipt["status"] == "follow_up" and receipt["follow_up"] is None
+    assert receipt["follow_up_sealed"]["version"] == 1
+    assert "trajectopvolging" not in json.dumps(receipt)
     assert "Eerste contact" not in json.dumps(receipt)  # the internal note stays inside
 
     # Signing out ends the session for good.
