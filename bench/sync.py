@@ -10,6 +10,8 @@
 3. The same POSTs with fsync switched off (bench/wsgi_without_fsync.py): what the CPU
    allows. Durable POSTs near this figure are limited by the CPU, not by the disk.
 4. The cost of one insert with 10,000 concerns stored relative to 100 stored (save_concern).
+5. POSTs with keys made (issue #10: the private fields sealed to the CMP key at intake) and
+   without, back to back on fresh folders: the ratio should stay above 0.9.
 All in one run, on the same disk (a temp folder under the project's folder).
 
 Wait a few minutes after a test run or another benchmark before measuring: on ext4 without
@@ -36,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from pwa.storage.atomic import fsync_directory  # noqa: E402
 from pwa.storage.concerns import body_hash, save_concern  # noqa: E402
+from pwa.storage.keys import init_keys  # noqa: E402
 from scripts.ports import free_port  # noqa: E402
 
 SECRET = "bench"
@@ -209,6 +212,15 @@ def main() -> None:
         print(f"one insert with {100:>6} stored: {small * 1000:7.2f} ms (median of {args.samples})")
         print(f"one insert with {args.stored:>6} stored: {large * 1000:7.2f} ms")
         print(f"  cost ratio {args.stored} / 100 = {large / small:.2f}")
+
+        plain = serve_and_measure(tmp / "unsealed", args.app, args)
+        (tmp / "sealed").mkdir()
+        init_keys(tmp / "sealed")  # the recovery token is not needed to store
+        sealed = serve_and_measure(tmp / "sealed", args.app, args)
+        print(f"POST without keys (stored plain) {clients}: {plain['sync']:8.0f}/s")
+        print(f"POST sealed at intake (keys)     {clients}: {sealed['sync']:8.0f}/s", end="")
+        print(f"  ({sealed['failed']} failed)")
+        print(f"  sealed / unsealed         = {sealed['sync'] / plain['sync']:.3f}  (aim: > 0.9)")
 
 
 if __name__ == "__main__":
