@@ -117,13 +117,24 @@ def set_disabled(data_dir, email: str, disabled: bool) -> dict:
     return _update(data_dir, email, change)
 
 
-def reset_password(data_dir, email: str, password: str, reset_totp: bool = False) -> dict:
-    """New password, every session ended; the second factor stays unless asked to reset it."""
+def reset_password(
+    data_dir, email: str, password: str, reset_totp: bool = False, keep_session: str = ""
+) -> dict:
+    """New password, every session ended but `keep_session` (the owner's own, when they change
+    it); the second factor stays unless asked to reset it."""
     check_password_rules(password)
 
     def change(account):
         account["password_hash"] = _hasher.hash(password)
+        kept = (
+            account["sessions"].get(keep_session),
+            account.get("session_keys", {}).get(keep_session),
+        )
         _end_sessions(account)
+        if kept[0]:
+            account["sessions"][keep_session] = kept[0]
+            if kept[1]:
+                account["session_keys"][keep_session] = kept[1]
         if reset_totp:
             account.update(totp_secret=None, totp_confirmed=False, totp_last_counter=-1)
 

@@ -87,4 +87,12 @@ def test_other_staff_see_the_guidance_read_only(live_server, browser):
         expect(page.locator("#read-only")).to_have_text("Only admins can change the guidance.")
         expect(page.get_by_role("button", name="Save in the draft")).to_have_count(0)
         assert_accessible(page)
+    # Every staff member changes their own password (issue #10: they keep their access).
+    page.get_by_role("link", name="Change password").click()
+    page.get_by_label("Current password").fill("not the password")
+    page.get_by_label("New password (at least 12 characters)").fill("a new long password")
+    page.get_by_label("New password again").fill("a new long password")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.locator("#current-error")).to_have_text("This is not your current password.")
+    assert_accessible(page)
     context.close()

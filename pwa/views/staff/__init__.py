@@ -154,6 +154,7 @@ def init_app(app: Flask) -> None:
         content_preview,
         content_publish,
         content_transfer,
+        password,
     )
 
     cookies.init_app(app)

@@ -144,3 +144,24 @@ class AccessForm(FlaskForm):
     """Grant or revoke one account's access to the concerns (Staff access page)."""
 
     email = HiddenField(validators=[DataRequired(), Length(max=254)])
+
+
+class PasswordChangeForm(FlaskForm):
+    """The signed-in staff member's own new password (their current one proves it is them)."""
+
+    current = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new = PasswordField(
+        _l("New password (at least 12 characters)"),
+        validators=[DataRequired(), Length(min=12, max=1024)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    repeat = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), Length(max=1024)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Change password"))
