@@ -6,6 +6,8 @@ from pwa.storage import audit, keys, staff
 from tests.sealed_helpers import granted, init_keys, sign_in
 
 NEED = "NEED-A9 the pupil"
+# The button says "Grant access"; the account is named to screen readers in the same button.
+GRANT_NEW = 'Grant access<span class="visually-hidden"> (new@cmp.example)'
 
 
 @pytest.fixture
@@ -21,11 +23,11 @@ def test_an_admin_grants_a_new_colleague_who_then_opens_concerns(staff_app, depl
     data_dir = staff_app.config["DATA_DIR"]
     staff.create_account(data_dir, "new@cmp.example", "a long staff password", "staff")
     page = admin.get("/staff/access").get_data(as_text=True)
-    assert "Must sign in once" in page and "Grant access to new@cmp.example" not in page
+    assert "Must sign in once" in page and GRANT_NEW not in page
     colleague = sign_in(staff_app, "new@cmp.example")
     assert NEED not in colleague.get(f"/staff/concerns/{receipt['id']}").get_data(as_text=True)
     page = admin.get("/staff/access").get_data(as_text=True)
-    assert "No access: not granted" in page and "Grant access to new@cmp.example" in page
+    assert "No access: not granted" in page and GRANT_NEW in page
     response = admin.post("/staff/access/grant", data={"email": "new@cmp.example"})
     assert response.status_code == 302
     assert keys.access_status(data_dir, "new@cmp.example") == "granted"
@@ -66,3 +68,14 @@ def test_only_admins_and_only_with_access_of_their_own(staff_app, deployment):
     other_admin.post("/staff/access/grant", data={"email": "w@cmp.example"})
     assert keys.access_status(data_dir, "w@cmp.example") == "not-granted"
     assert admin.post("/staff/access/grant", data={"email": "nobody@x.example"}).status_code == 404
+
+
+def test_an_admin_cannot_revoke_their_own_access(staff_app, deployment):
+    admin, _ = deployment
+    page = admin.get("/staff/access").get_data(as_text=True)
+    assert "admin@cmp.example (you)" in page and "(admin@cmp.example)</span>" not in page
+    response = admin.post("/staff/access/revoke", data={"email": "admin@cmp.example"})
+    assert response.status_code == 302
+    data_dir = staff_app.config["DATA_DIR"]
+    assert keys.access_status(data_dir, "admin@cmp.example") == "granted"
+    assert "ask another admin" in admin.get("/staff/access").get_data(as_text=True)

@@ -72,7 +72,10 @@ def access_revoke():
     """Take an account's access away; its sessions end at once."""
     require_admin()
     email = _account_from_form()
-    if keys.keys_exist(data_dir()) and keys.revoke(data_dir(), email):
+    if email == g.staff["email"]:
+        # Another admin does it: revoking oneself would end this very session's access.
+        flash(_("You cannot revoke your own access; ask another admin."), "error")
+    elif keys.keys_exist(data_dir()) and keys.revoke(data_dir(), email):
         audit.record(data_dir(), g.staff["email"], "keys-revoke", detail=email, now=now())
         flash(_("%(email)s can no longer open the concerns; their sessions ended.", email=email))
     else:
