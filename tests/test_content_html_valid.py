@@ -1,12 +1,8 @@
 """The guidance publishing pages and the preview are valid HTML (Nu Html Checker, as for the
 public pages in tests/test_html_valid.py)."""
 
-import json
-import subprocess
-from pathlib import Path
-
 from tests.content_helpers import import_document, publish, with_cmp_number
-from tests.test_html_valid import VNU_JAR, java
+from tests.test_html_valid import html_errors
 
 
 def test_the_publishing_pages_have_no_html_errors(signed_in, tmp_path):
@@ -37,18 +33,6 @@ def test_the_publishing_pages_have_no_html_errors(signed_in, tmp_path):
         assert refused.status_code == 400 and b'class="error"' in refused.data
         (folder / f"{name}.html").write_bytes(refused.data)
 
-    options = ["--skip-non-html", "--errors-only", "--format", "json"]
-    checked = subprocess.run(
-        [java(), "-jar", str(VNU_JAR), *options, str(folder)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    messages = json.loads(checked.stderr)["messages"]
-    errors = [
-        f"{Path(m.get('url', '?')).name}:{m.get('lastLine', '?')}: {m['message']}"
-        for m in messages
-        if m["type"] in ("error", "non-document-error")
-    ]
+    errors = html_errors(folder)
     assert not errors, "\n".join(errors)
     assert len(list(folder.iterdir())) == len(pages) + 2

@@ -55,6 +55,26 @@ def sent_form(client, **fields) -> tuple[int, str]:
     return response.status_code, response.get_data(as_text=True)
 
 
+def html_errors(folder: Path) -> list[str]:
+    """Every HTML error the Nu Html Checker finds in the folder's pages (one Java start).
+
+    --verbose lists each file checked (stdout), so a page the checker skipped is noticed; the
+    findings come as JSON on stderr.
+    """
+    options = ["--skip-non-html", "--errors-only", "--verbose", "--format", "json"]
+    command = [java(), "-jar", str(VNU_JAR), *options, str(folder)]
+    checked = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert {Path(line).name for line in checked.stdout.split()} == {
+        path.name for path in folder.iterdir()
+    }
+    return [
+        f"{Path(m.get('url', '?')).name}:{m.get('lastLine', '?')}: {m['message']}"
+        f"\n    {m.get('extract', '').strip()}"
+        for m in json.loads(checked.stderr)["messages"]
+        if m["type"] in ("error", "non-document-error")
+    ]
+
+
 def test_the_public_pages_have_no_html_errors(client, tmp_path):
     folder = tmp_path / "pages"  # tmp_path also holds the app's data folder
     folder.mkdir()
@@ -70,20 +90,7 @@ def test_the_public_pages_have_no_html_errors(client, tmp_path):
     assert status == 200 and 'class="reference"' in html
     (folder / "concern-receipt.html").write_text(html)
 
-    # --verbose lists each file checked (stdout); the findings come as JSON on stderr.
-    options = ["--skip-non-html", "--errors-only", "--verbose", "--format", "json"]
-    command = [java(), "-jar", str(VNU_JAR), *options, str(folder)]
-    checked = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert {Path(line).name for line in checked.stdout.split()} == {
-        path.name for path in folder.iterdir()
-    }
-    messages = json.loads(checked.stderr)["messages"]
-    errors = [
-        f"{Path(m.get('url', '?')).name}:{m.get('lastLine', '?')}: {m['message']}"
-        f"\n    {m.get('extract', '').strip()}"
-        for m in messages
-        if m["type"] in ("error", "non-document-error")
-    ]
+    errors = html_errors(folder)
     assert not errors, f"{len(errors)} errors:\n" + "\n".join(errors)
 
 

@@ -1,12 +1,8 @@
 """The pages issue #10 added are valid HTML: Staff access, no access yet, a damaged concern."""
 
-import json
-import subprocess
-from pathlib import Path
-
 from pwa.storage import concerns
 from tests.sealed_helpers import granted, init_keys, sign_in
-from tests.test_html_valid import VNU_JAR, java
+from tests.test_html_valid import html_errors
 
 
 def test_the_access_and_locked_pages_have_no_html_errors(staff_app, make_concern, tmp_path):
@@ -36,17 +32,5 @@ def test_the_access_and_locked_pages_have_no_html_errors(staff_app, make_concern
         assert response.status_code == 200, path
         (folder / f"{name}.html").write_bytes(response.data)
     assert b"cannot be opened" in (folder / "concern-damaged.html").read_bytes()
-    options = ["--skip-non-html", "--errors-only", "--format", "json"]
-    checked = subprocess.run(
-        [java(), "-jar", str(VNU_JAR), *options, str(folder)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    messages = json.loads(checked.stderr)["messages"]
-    errors = [
-        f"{Path(m.get('url', '?')).name}:{m.get('lastLine', '?')}: {m['message']}"
-        for m in messages
-        if m["type"] in ("error", "non-document-error")
-    ]
+    errors = html_errors(folder)
     assert not errors, "\n".join(errors)
