@@ -146,6 +146,7 @@ def init_app(app: Flask) -> None:
         access,
         admin,
         auth,
+        case_notes,
         cases,
         content_checks,
         content_edit,

@@ -1,4 +1,4 @@
-"""The inbox and a concern's page: the flow's steps, notes, links, export, audit log."""
+"""The inbox and a concern's page: the flow's steps and the printable export."""
 
 from zoneinfo import ZoneInfo
 
@@ -138,7 +138,7 @@ def _render_locked(record: dict, problem: str):
     )
 
 
-def _opened_or_refuse(record: dict) -> dict | None:
+def opened_or_refuse(record: dict) -> dict | None:
     """The opened record for an action, else None and a message saying why not."""
     view, problem = opened(record)
     if problem == DAMAGED:
@@ -187,7 +187,7 @@ def _sections_from(form, record: dict) -> dict:
 @bp.post("/concerns/<concern_id>/step")
 def step(concern_id: str):
     """Save the current step's work and, when asked, move on to the next step."""
-    record = _opened_or_refuse(concern_or_404(concern_id))
+    record = opened_or_refuse(concern_or_404(concern_id))
     if record is None:
         return redirect(url_for("staff.concern", concern_id=concern_id))
     form = _step_form(record)
@@ -215,46 +215,6 @@ def step(concern_id: str):
         flash(DAMAGED_MESSAGE, "error")
         return redirect(url_for("staff.concern", concern_id=concern_id))
     flash(_("Saved."), "info")
-    return redirect(url_for("staff.concern", concern_id=concern_id))
-
-
-@bp.post("/concerns/<concern_id>/note")
-def note(concern_id: str):
-    if _opened_or_refuse(concern_or_404(concern_id)) is None:
-        return redirect(url_for("staff.concern", concern_id=concern_id))
-    form = NoteForm()
-    if form.validate_on_submit():
-        inbox_store.add_note(data_dir(), concern_id, signed_in_email(), form.text.data, now())
-        flash(_("Note added."), "info")
-    else:
-        flash(_("A note cannot be empty."), "error")
-    return redirect(url_for("staff.concern", concern_id=concern_id))
-
-
-@bp.post("/concerns/<concern_id>/link")
-def link(concern_id: str):
-    """Link a concern about the same pupil: a staff decision, never automatic."""
-    concern_or_404(concern_id)
-    form = LinkForm()
-    other = inbox_store.find_by_reference(data_dir(), form.reference.data or "")
-    if not form.validate_on_submit() or other is None:
-        flash(_("No concern has that reference."), "error")
-    elif other["id"] == concern_id:
-        flash(FLOW_ERRORS["link_self"], "error")
-    else:
-        inbox_store.link_concerns(data_dir(), concern_id, other["id"], signed_in_email(), now())
-        flash(_("Linked to %(reference)s.", reference=other["reference"]), "info")
-    return redirect(url_for("staff.concern", concern_id=concern_id))
-
-
-@bp.post("/concerns/<concern_id>/unlink")
-def unlink(concern_id: str):
-    concern_or_404(concern_id)
-    form = UnlinkForm()
-    if not form.validate_on_submit():
-        abort(400)
-    inbox_store.unlink_concerns(data_dir(), concern_id, form.other.data, signed_in_email(), now())
-    flash(_("The link is removed."), "info")
     return redirect(url_for("staff.concern", concern_id=concern_id))
 
 
