@@ -7,6 +7,7 @@ Every worker of a multi-process server checks the published version's stamp on e
 import hashlib
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import Flask, current_app
 
@@ -32,9 +33,8 @@ def _load(app: Flask) -> Live:
     try:
         content = build_content(text)
     except ContentError as exc:
-        if not version:
-            raise
-        raise ContentError(f"published version {version}: {exc}") from exc
+        where = f"published version {version}" if version else Path(app.config["CONTENT_FILE"]).name
+        raise ContentError(f"{where}: {exc}") from exc
     digest = hashlib.sha256(text.encode()).hexdigest()[:12]
     return Live(version, text, content, digest)
 
@@ -70,5 +70,7 @@ def init_app(app: Flask) -> None:
 
     Better no app than an app with a wrong phone number: the message names the item.
     """
-    load_content(app.config["CONTENT_FILE"])
-    app.extensions["wegwijzer.guidance"] = _Cache(app)
+    cache = _Cache(app)  # validates what it serves: the defaults, or the published version
+    if cache.live.version:
+        load_content(app.config["CONTENT_FILE"])  # the defaults too: a rollback may need them
+    app.extensions["wegwijzer.guidance"] = cache
