@@ -20,9 +20,10 @@ class Gunicorn:
 
     app = "wsgi:app"
 
-    def __init__(self, data_dir: Path, workers: int = 4):
+    def __init__(self, data_dir: Path, workers: int = 4, log_path: Path | None = None):
         self.data_dir = data_dir
         self.workers = workers
+        self.log_path = log_path  # the server's stderr (the app's JSON lines), else dropped
         self.process = None
 
     def start(self) -> "Gunicorn":
@@ -33,14 +34,17 @@ class Gunicorn:
             "WEGWIJZER_SECRET_KEY": SECRET,
         }
         command = [str(GUNICORN), "-w", str(self.workers), "-b", self.url[7:], "--preload"]
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
             [*command, "--log-level", "warning", self.app],
             cwd=ROOT,
             env=env,
             start_new_session=True,  # its own process group: kill -9 reaches every worker
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=log,
         )
+        if self.log_path:
+            log.close()  # the server holds its own copy
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:

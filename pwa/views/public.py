@@ -3,6 +3,7 @@
 from flask import (
     Blueprint,
     abort,
+    current_app,
     g,
     jsonify,
     redirect,
@@ -16,6 +17,7 @@ from ..guidance import LOCALES
 from ..i18n import best_locale
 from ..offline import offline_page
 from ..page_context import page_context, shown_content
+from ..storage import health
 
 bp = Blueprint("public", __name__)
 pages = Blueprint("pages", __name__, url_prefix="/<lang>")
@@ -56,7 +58,18 @@ def root():
 
 @bp.get("/healthz")
 def healthz():
+    """Liveness: the process answers. Restart it when this fails."""
     return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+def readyz():
+    """Readiness: the data folder is writable and every store loads; 503 names what is not."""
+    failed = health.problems(current_app.config["DATA_DIR"])
+    if failed:
+        current_app.logger.error("not ready: %s", ", ".join(failed))
+        return jsonify(status="not ready", failed=failed), 503, {"Cache-Control": "no-store"}
+    return jsonify(status="ready"), 200, {"Cache-Control": "no-store"}
 
 
 @pages.get("/")

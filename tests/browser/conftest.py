@@ -61,17 +61,17 @@ class LiveServer:
             "--port",
             str(self.port),
         ]
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        # stderr to a file, not a pipe: nobody drains a pipe while the test runs, and a full
+        # one (64 KiB of log lines) would block the server mid-test.
+        self.log_path = self.data_dir.parent / f"server-{self.port}.log"
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=log
+            )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.process.stderr.read().decode()}")
+                raise RuntimeError(f"server exited: {self.log_path.read_text()}")
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=1):
                     return self
@@ -154,15 +154,10 @@ def wait_until_offline_ready(page, lang: str) -> None:
 class LoggedLiveServer(LiveServer):
     """A LiveServer that keeps its request log (werkzeug logs each request to stderr)."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.log = ""
-
-    def stop(self) -> None:
-        process = self.process
-        super().stop()
-        if process is not None:
-            self.log += process.stderr.read().decode(errors="replace")
+    @property
+    def log(self) -> str:
+        """Everything the server wrote to stderr, over all its starts."""
+        return self.log_path.read_text(errors="replace")
 
     def count(self, request_line: str, status: int) -> int:
         """How often e.g. 'POST /api/concerns' was answered with `status` (after stop())."""
