@@ -9,7 +9,9 @@ from .extensions import compress, csrf
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app; runs with no configuration (see config.py)."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(
+        __name__, instance_relative_config=True, instance_path=config.instance_path(test_config)
+    )
     config.configure(app, test_config)
     if app.config["PROXY_COUNT"]:
         # Behind a reverse proxy, trust its X-Forwarded-* headers, so per-address sign-in
