@@ -9,7 +9,9 @@ from .extensions import compress, csrf
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app; runs with no configuration (see config.py)."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(
+        __name__, instance_relative_config=True, instance_path=config.instance_path(test_config)
+    )
     config.configure(app, test_config)
     request_log.init_app(app)  # first: start-up warnings are JSON lines too
     if app.config["PROXY_COUNT"]:

@@ -9,6 +9,17 @@ from flask import Flask
 from .paths import service_worker_file, translations_dir
 
 
+def instance_path(test_config: dict | None) -> str | None:
+    """WEGWIJZER_INSTANCE_DIR, or None for Flask's own (beside the package, or the venv's var/).
+
+    The instance folder holds the app's own files (the secret key, the compiled catalogs),
+    not data. A service whose install folder is read-only (ProtectSystem=strict in
+    deploy/wegwijzer.service) points it at a writable folder of its own.
+    """
+    folder = os.environ.get("WEGWIJZER_INSTANCE_DIR") if test_config is None else None
+    return os.path.abspath(folder) if folder else None
+
+
 def _secret_key(instance: Path) -> str:
     """Read the instance's secret key, making one (mode 0600) on the very first run."""
     path = instance / "secret_key"

@@ -33,7 +33,11 @@ DEV_ENV = Path(sys.prefix)  # .venv, whose installed dependencies the new venv b
 # scripts of its own (they stay in .venv), so each runs as `python -m`.
 SERVERS = {
     "flask": ["-m", "flask", "--app", "wsgi", "run", "--port", "{port}"],
-    "gunicorn": ["-m", "gunicorn", "-w", "2", "-b", "127.0.0.1:{port}", "wsgi:app"],
+    # With the settings the wheel carries, as deploy/wegwijzer.service starts it.
+    "gunicorn": [
+        *("-m", "gunicorn", "-c", "python:pwa.gunicorn_conf"),
+        *("-w", "2", "-b", "127.0.0.1:{port}", "wsgi:app"),
+    ],
 }
 CONCERN = {
     "kind": "registration",
