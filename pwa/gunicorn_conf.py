@@ -39,6 +39,19 @@ accesslog = None
 # Errors and start/stop messages to stderr, where journald (or the terminal) keeps them.
 errorlog = "-"
 loglevel = "info"
+# gunicorn's own lines (workers started, a worker timed out) in the app's JSON-line format, so
+# a log is one format from top to bottom (pwa/request_log.py decides what a line may hold).
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"generic": {"()": "pwa.request_log.JsonLines"}},
+    # A logging config turns gunicorn's access log back on, whatever `accesslog` says: its
+    # lines carry the requested path (references) and the client's address. Silenced here.
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+        "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
+    },
+}
 
 # No control socket (gunicorn 24+): by default it lands in $HOME/.gunicorn, which the service
 # cannot write (ProtectHome) and which two servers on one machine would share. Reload and stop

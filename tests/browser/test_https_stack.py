@@ -135,6 +135,16 @@ def test_a_teacher_and_a_staff_member_over_https(stack, phone):
     assert [c["name"] for c in cookies if not (c["secure"] and c["httpOnly"])] == []
     expect(staff.get_by_text(stored[0]["reference"])).to_be_visible()
 
+    # The server's log: JSON lines only, gunicorn's own too, and nothing that was sent.
+    stack.stop()
+    log = stack.log("gunicorn")
+    lines = [json.loads(line) for line in log.splitlines()]
+    assert {"gunicorn.error", "wegwijzer.requests"} <= {line["logger"] for line in lines}
+    private = [NEED, PASSWORD, receipt["receipt_token"], stored[0]["reference"]]
+    assert [text for text in private if text in log] == [], [
+        line for line in log.splitlines() if any(text in line for text in private)
+    ]
+
 
 def test_plain_http_is_redirected_to_https(stack):
     host, port = stack.http_url.removeprefix("http://").split(":")
