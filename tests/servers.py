@@ -20,9 +20,12 @@ class Gunicorn:
 
     app = "wsgi:app"
 
-    def __init__(self, data_dir: Path, workers: int = 4):
+    def __init__(self, data_dir: Path, workers: int = 4, **env):
         self.data_dir = data_dir
         self.workers = workers
+        # These servers take loads from one loopback address: no per-address limit unless a
+        # test sets WEGWIJZER_RATE_LIMIT itself.
+        self.env = {"WEGWIJZER_RATE_LIMIT": "0", **env}
         self.process = None
 
     def start(self) -> "Gunicorn":
@@ -31,6 +34,7 @@ class Gunicorn:
             **os.environ,
             "WEGWIJZER_DATA_DIR": str(self.data_dir),
             "WEGWIJZER_SECRET_KEY": SECRET,
+            **self.env,
         }
         command = [str(GUNICORN), "-w", str(self.workers), "-b", self.url[7:], "--preload"]
         self.process = subprocess.Popen(

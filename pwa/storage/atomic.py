@@ -114,7 +114,9 @@ def open_db(path: str | Path) -> TinyDB:
 
 
 @contextmanager
-def locked(folder: str | Path, name: str = "write") -> Iterator[None]:
+def locked(
+    folder: str | Path, name: str = "write", timeout: float = LOCK_TIMEOUT_SECONDS
+) -> Iterator[None]:
     """Hold a cross-process lock on `folder` (several server workers may write at once)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -122,7 +124,7 @@ def locked(folder: str | Path, name: str = "write") -> Iterator[None]:
     # wait between tries would dominate the latency of every sync under load.
     lock = FileLock(
         str(folder / f".{name}.lock"),
-        timeout=LOCK_TIMEOUT_SECONDS,
+        timeout=timeout,
         mode=FILE_MODE,
         poll_interval=0.002,
     )
