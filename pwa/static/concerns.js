@@ -57,7 +57,7 @@
     new BroadcastChannel(Shared.CHANNEL).onmessage = changed; // also hears this page's own sync
   }
 
-  // --- The sync timer with back-off; one attempt at a time in this page (the lock does the rest).
+  // --- The sync timer; one attempt at a time in this page (the lock does the rest).
   const sync = { running: false, step: 0, timer: null, nextAt: null, outcome: null };
 
   function schedule(seconds) {
