@@ -76,6 +76,7 @@ def durable_write_ceiling(folder: Path, seconds: float) -> float:
 def start_gunicorn(data_dir: Path, workers: int, app: str) -> tuple[subprocess.Popen, str]:
     url = f"http://127.0.0.1:{free_port()}"
     env = {**os.environ, "WEGWIJZER_DATA_DIR": str(data_dir), "WEGWIJZER_SECRET_KEY": SECRET}
+    env["WEGWIJZER_RATE_LIMIT"] = "0"  # every simulated phone comes from 127.0.0.1
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
         [str(gunicorn), "-w", str(workers), "-b", url[7:], "--preload", "--log-level", "warning"]

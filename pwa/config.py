@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from . import rate_limit
 from .paths import service_worker_file, translations_dir
 
 
@@ -75,6 +76,9 @@ def configure(app: Flask, test_config: dict | None) -> None:
         KEY_WRAP_LIMITS=None,
         # Number of reverse proxies in front of the app (0: clients connect directly).
         PROXY_COUNT=0,
+        # Concerns one client address may send per period; 0 or "off" for load tests
+        # (pwa/rate_limit.py says what counts, and the CSRF tokens' allowance).
+        RATE_LIMIT="30/hour",
         MAX_CONTENT_LENGTH=64 * 1024,
         WTF_CSRF_TIME_LIMIT=None,
         # Flask-WTF's HTTPS check wants a Referer header, but every page sends
@@ -103,6 +107,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
         app.config["SECRET_KEY"] = _secret_key(instance)
     _check_privacy_settings(app)
     _positive_whole_number(app, "VERIFY_MONTHS", "months")
+    rate_limit.parse(app.config["RATE_LIMIT"])  # a bad value stops the start, saying why
 
 
 def _positive_whole_number(app: Flask, key: str, unit: str) -> None:

@@ -20,10 +20,13 @@ class Gunicorn:
 
     app = "wsgi:app"
 
-    def __init__(self, data_dir: Path, workers: int = 4, log_path: Path | None = None):
+    def __init__(self, data_dir: Path, workers: int = 4, log_path: Path | None = None, **env):
         self.data_dir = data_dir
         self.workers = workers
         self.log_path = log_path  # the server's stderr (the app's JSON lines), else dropped
+        # These servers take loads from one loopback address: no per-address limit unless a
+        # test sets WEGWIJZER_RATE_LIMIT itself.
+        self.env = {"WEGWIJZER_RATE_LIMIT": "0", **env}
         self.process = None
 
     def start(self) -> "Gunicorn":
@@ -32,6 +35,7 @@ class Gunicorn:
             **os.environ,
             "WEGWIJZER_DATA_DIR": str(self.data_dir),
             "WEGWIJZER_SECRET_KEY": SECRET,
+            **self.env,
         }
         command = [str(GUNICORN), "-w", str(self.workers), "-b", self.url[7:], "--preload"]
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115

@@ -47,7 +47,10 @@
       myDetails.keep();
       fetch('/api/csrf', { credentials: 'same-origin', cache: 'no-store' })
         .then((response) => response.json())
-        .then((body) => { form.elements.csrf_token.value = body.csrf_token; })
+        .then((body) => {
+          // No token (e.g. 429 rate limited): post with the page's own; the server says why.
+          if (typeof body.csrf_token === 'string') form.elements.csrf_token.value = body.csrf_token;
+        })
         .catch(() => {})
         .then(() => { form.submit(); });
     });

@@ -150,6 +150,7 @@
     if (!waiting) return C.label('all-sent');
     const time = sync.nextAt ? C.formatDate(sync.nextAt.toISOString(), true) : '';
     if (!time) return C.label('state-waiting');
+    if (lastSync?.retry_at) return C.label('asked-to-wait', { time: time });
     return C.label(lastSync?.unreachable ? 'unreachable' : 'kept', { time: time });
   }
 

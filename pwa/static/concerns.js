@@ -2,7 +2,9 @@
  *
  * The outbox is tried when a concern page opens, when the browser comes back online, when the
  * page becomes visible again, on "send now", by Background Sync (the service worker) and by a
- * timer that backs off while something waits: a server that is down fires no `online` event.
+ * timer while something waits: a server that is down fires no `online` event. The timer waits
+ * as long as the server asked (429, 503 with Retry-After), else at most RETRY_SECONDS' last
+ * (plus jitter); with the browser offline it waits for the `online` event instead.
  */
 (() => {
   'use strict';
@@ -11,8 +13,12 @@
   const Shared = window.WegwijzerShared;
   const lang = document.documentElement.lang;
   const labels = (document.getElementById('concern-labels') || document.body).dataset;
-  // Seconds between tries while something waits; the last one repeats.
-  const BACKOFF_SECONDS = [5, 15, 60, 300];
+  // Seconds between tries while the server cannot be reached; the last one repeats. Short: a
+  // concern waiting through an outage arrives within 30 s of the server's return (app open).
+  const RETRY_SECONDS = [5, 10, 20];
+  // ±20 %, so the phones that waited through one outage don't all come back in the same second
+  // (20 s at most becomes 24 s: still under 30).
+  const JITTER = 0.2;
   const FORMAT_LOCALES = { nl: 'nl-BE', fr: 'fr-BE', en: 'en-GB' };
   // Kept on this phone only where IndexedDB stores them and Web Locks let the outbox send them
   // one at a time; elsewhere the form is sent as a plain page.
@@ -51,13 +57,32 @@
     new BroadcastChannel(Shared.CHANNEL).onmessage = changed; // also hears this page's own sync
   }
 
-  // --- The sync timer with back-off; one attempt at a time in this page (the lock does the rest).
+  // --- The sync timer; one attempt at a time in this page (the lock does the rest).
   const sync = { running: false, step: 0, timer: null, nextAt: null, outcome: null };
 
   function schedule(seconds) {
     clearTimeout(sync.timer);
     sync.nextAt = new Date(Date.now() + seconds * 1000);
     sync.timer = setTimeout(syncNow, seconds * 1000);
+  }
+
+  function nextRetrySeconds() {
+    const base = RETRY_SECONDS[Math.min(sync.step, RETRY_SECONDS.length - 1)];
+    sync.step++;
+    return base * (1 - JITTER + Math.random() * 2 * JITTER);
+  }
+
+  /* The next try for what still waits: when the server said, soon, or when back online. */
+  function scheduleRetry(outcome) {
+    if (outcome.retryAt) {
+      // A quarter second late rather than early: the outbox skips passes before retryAt.
+      schedule(Math.max(0, outcome.retryAt.getTime() - Date.now()) / 1000 + 0.25);
+    } else if (navigator.onLine === false) {
+      clearTimeout(sync.timer); // no network at all: the `online` event sends it
+      sync.nextAt = null;
+    } else {
+      schedule(nextRetrySeconds());
+    }
   }
 
   async function syncNow(options) {
@@ -76,10 +101,9 @@
     sync.running = false;
     sync.outcome = outcome;
     if (outcome.busy) {
-      schedule(BACKOFF_SECONDS[0]); // another tab or the worker is sending: look again soon
+      schedule(RETRY_SECONDS[0]); // another tab or the worker is sending: look again soon
     } else if (outcome.waiting > 0) {
-      schedule(BACKOFF_SECONDS[Math.min(sync.step, BACKOFF_SECONDS.length - 1)]);
-      sync.step++;
+      scheduleRetry(outcome);
       registerBackgroundSync();
     } else {
       sync.step = 0;

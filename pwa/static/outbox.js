@@ -25,14 +25,32 @@
     try { return await response.json(); } catch { return null; }
   }
 
+  // A server that asks to wait (429 rate limited, 503 busy) is believed up to a day; a 429
+  // without Retry-After means a minute.
+  const MAX_WAIT_SECONDS = 24 * 3600;
+  const DEFAULT_WAIT_SECONDS = 60;
+
+  /* When the server said to try again (a Date), or null when it did not ask us to wait. */
+  function askedToWaitUntil(response) {
+    if (response.status !== 429 && response.status !== 503) return null;
+    const value = (response.headers.get('Retry-After') || '').trim();
+    let seconds = /^\d+$/.test(value) ? Number(value) : (Date.parse(value) - Date.now()) / 1000;
+    if (!Number.isFinite(seconds)) {
+      if (response.status === 503) return null; // not our server's "busy": unreachable
+      seconds = DEFAULT_WAIT_SECONDS;
+    }
+    return new Date(Date.now() + Math.min(Math.max(seconds, 0), MAX_WAIT_SECONDS) * 1000);
+  }
+
+  /* { token } or, when the server asked to wait, { retryAt }; {} when there is none. */
   async function freshToken() {
     // A new token right before each POST: a concern queued for days still goes through.
     const response = await fetch('/api/csrf', {
       credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' }
     });
     const body = response.ok ? await readJson(response) : null;
-    if (!body || typeof body.csrf_token !== 'string') return null;
-    return body.csrf_token;
+    if (body && typeof body.csrf_token === 'string') return { token: body.csrf_token };
+    return { retryAt: askedToWaitUntil(response) };
   }
 
   /* The concern as sent: the form's fields and, where this browser can make one, the public
@@ -72,54 +90,79 @@
       typeof body.receipt_token === 'string';
   }
 
-  /* One concern: 'sent', 'rejected', 'unreachable' (stop the pass) or 'kept' (try later). */
+  /* One concern: { result } of 'sent', 'rejected', 'unreachable' (stop the pass), 'kept' (try
+   * later) or 'wait' (stop the pass; the server asked to wait until `retryAt`). */
   async function sendOne(draft) {
     const body = await bodyOf(draft);
     for (let attempt = 0; attempt < 2; attempt++) {
-      const token = await freshToken();
-      if (!token) return 'unreachable';
+      const { token, retryAt } = await freshToken();
+      if (retryAt) return { result: 'wait', retryAt };
+      if (!token) return { result: 'unreachable' };
       const response = await post(draft, body, token);
       const answer = await readJson(response);
       if (response.status === 200 || response.status === 201) {
-        if (!isReceiptFor(draft, answer)) return 'unreachable';
+        if (!isReceiptFor(draft, answer)) return { result: 'unreachable' };
         await Drafts.markSent(draft.id, answer);
-        return 'sent';
+        return { result: 'sent' };
       }
       if (response.status === 422 && answer) {
         const errors = answer.errors || { '': [answer.error || String(response.status)] };
         await Drafts.markRejected(draft.id, errors);
-        return 'rejected';
+        return { result: 'rejected' };
       }
       if (response.status === 400 && isCsrfError(answer) && attempt === 0) continue;
-      return response.status >= 500 ? 'unreachable' : 'kept';
+      const waitUntil = askedToWaitUntil(response);
+      if (waitUntil) return { result: 'wait', retryAt: waitUntil };
+      return { result: response.status >= 500 ? 'unreachable' : 'kept' };
     }
-    return 'kept';
+    return { result: 'kept' };
   }
 
-  /* One pass over the outbox, oldest first. */
+  /* The time a server's "wait" still holds (from the last pass, in any tab or the worker). */
+  async function pausedUntil() {
+    const last = await Drafts.getMeta('last-sync');
+    const until = last?.retry_at ? Date.parse(last.retry_at) : Number.NaN;
+    // Past, or absurdly far (the phone's clock was moved back): not waiting any more.
+    if (!(until > Date.now()) || until - Date.now() > MAX_WAIT_SECONDS * 1000) return null;
+    return { until: new Date(until), last: last };
+  }
+
+  async function countWaiting() {
+    const drafts = await Drafts.listDrafts();
+    return drafts.filter((d) => d.state === STATE.WAITING).length;
+  }
+
+  /* One pass over the outbox, oldest first; none before the time the server asked to wait. */
   async function runPass() {
-    const outcome = { sent: 0, rejected: 0, waiting: 0, unreachable: false };
-    let drafts = await Drafts.listDrafts();
+    const outcome = { sent: 0, rejected: 0, waiting: 0, unreachable: false, retryAt: null };
+    const paused = await pausedUntil();
+    if (paused) {
+      outcome.waiting = await countWaiting();
+      outcome.retryAt = paused.until;
+      return outcome;
+    }
+    const drafts = await Drafts.listDrafts();
     const waiting = drafts.filter((d) => d.state === STATE.WAITING)
       .sort((a, b) => (a.queued_at || '').localeCompare(b.queued_at || ''));
     if (!waiting.length) return outcome;
     for (let i = 0; i < waiting.length; i++) {
-      let result;
+      let sent;
       try {
-        result = await sendOne(waiting[i]);
+        sent = await sendOne(waiting[i]);
       } catch {
-        result = 'unreachable'; // fetch failed: no network, or the server is down
+        sent = { result: 'unreachable' }; // fetch failed: no network, or the server is down
       }
+      const result = sent.result;
       if (result === 'sent') outcome.sent++;
       if (result === 'rejected') outcome.rejected++;
-      if (result !== 'unreachable' && result !== 'kept') announce();
+      if (result === 'sent' || result === 'rejected') announce();
+      if (result === 'wait') { outcome.retryAt = sent.retryAt; break; }
       if (result === 'unreachable') { outcome.unreachable = true; break; }
     }
-    drafts = await Drafts.listDrafts();
-    outcome.waiting = drafts.filter((d) => d.state === STATE.WAITING).length;
+    outcome.waiting = await countWaiting();
     await Drafts.putMeta({
       name: 'last-sync', at: new Date().toISOString(), unreachable: outcome.unreachable,
-      waiting: outcome.waiting
+      waiting: outcome.waiting, retry_at: outcome.retryAt ? outcome.retryAt.toISOString() : null
     });
     announce();
     return outcome;

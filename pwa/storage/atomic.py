@@ -114,15 +114,18 @@ def open_db(path: str | Path) -> TinyDB:
 
 
 @contextmanager
-def locked(folder: str | Path, name: str = "write") -> Iterator[None]:
-    """Hold a cross-process lock on `folder` (several server workers may write at once)."""
+def locked(folder: str | Path, name: str = "write", timeout: float | None = None) -> Iterator[None]:
+    """Hold a cross-process lock on `folder` (several server workers may write at once).
+
+    Raises Busy after `timeout` seconds (default: LOCK_TIMEOUT_SECONDS, read at call time).
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     # A short poll: writes hold the lock for milliseconds, and filelock's default 50 ms
     # wait between tries would dominate the latency of every sync under load.
     lock = FileLock(
         str(folder / f".{name}.lock"),
-        timeout=LOCK_TIMEOUT_SECONDS,
+        timeout=LOCK_TIMEOUT_SECONDS if timeout is None else timeout,
         mode=FILE_MODE,
         poll_interval=0.002,
     )

@@ -9,9 +9,14 @@ POST /api/concerns answers, checked in this order:
 - 422 {"errors": {"_body": [...]}}: JSON but not an object
 - 200 receipt: this key is stored with this body already (before validation, see below)
 - 422 {"error": "idempotency_key_reused"}: this key is stored with another body
+- 429 {"error": "rate_limited"} + Retry-After (whole seconds): this client address used up its
+  WEGWIJZER_RATE_LIMIT (a replay never counts: pwa/rate_limit.py); nothing stored
 - 422 {"errors": {"field": ["message", ...]}}: invalid, unknown or mistyped fields
 - 201 {"id", "reference", "receipt_token", "status", "received_at"}: stored now
 - 503 {"error": "busy"} + Retry-After: the storage lock timed out; nothing stored
+
+GET /api/csrf answers 200 {"csrf_token"}, or 429 {"error": "rate_limited"} + Retry-After past
+its own allowance (four times the concerns', see pwa/rate_limit.py).
 
 Error messages for fields come in the request's language: `?lang=nl|fr|en` when given,
 else the best match for Accept-Language, else Dutch. Nothing about a concern's contents
@@ -41,6 +46,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
+from .. import rate_limit
 from ..forms import ConcernForm
 from ..guidance import LOCALES
 from ..intake import RETRY_AFTER_SECONDS, Outcome, receive_concern
@@ -78,7 +84,14 @@ def json_errors_for_the_api(exc: HTTPException):
 @bp.get("/csrf")
 def csrf_token():
     """A fresh CSRF token; the device fetches one right before each sync."""
+    admission = rate_limit.admit("csrf")
+    if not admission.allowed:
+        return rate_limited(admission.retry_after)
     return jsonify(csrf_token=generate_csrf())
+
+
+def rate_limited(retry_after: int):
+    return jsonify(error="rate_limited"), 429, {"Retry-After": str(retry_after)}
 
 
 def _idempotency_key() -> tuple[str | None, str | None]:
@@ -126,6 +139,8 @@ def create_concern():
             return error(422, "idempotency_key_reused")
         case Outcome.BUSY:
             return jsonify(error="busy"), 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        case Outcome.LIMITED:
+            return rate_limited(received.retry_after)
 
 
 # One body for every "not found", so a wrong token cannot tell that a reference exists.

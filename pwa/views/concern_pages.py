@@ -1,8 +1,10 @@
 """The concern form as plain pages: it works online without JavaScript (routes on `pages`)."""
 
+import datetime as dt
 import uuid
 
 from flask import g, render_template, request
+from flask_babel import format_time
 from flask_wtf.csrf import CSRFError
 
 from .. import vocabulary
@@ -24,7 +26,7 @@ def concerns():
     return render_template("concerns.html")
 
 
-def _form_page(form: ConcernForm, key: str, status: int = 200, problem: str | None = None):
+def _form_page(form: ConcernForm, key: str, status: int = 200, problem: str | None = None, **extra):
     # Answers to a POST get Cache-Control: no-store in pwa/security.py: what was typed must
     # not linger in a cache (back button, proxies).
     html = render_template(
@@ -35,6 +37,7 @@ def _form_page(form: ConcernForm, key: str, status: int = 200, problem: str | No
         remembered_fields=vocabulary.REMEMBERED_FIELDS,
         idempotency_key=key,
         problem=problem,
+        **extra,
     )
     return html, status
 
@@ -70,6 +73,18 @@ def concern_send():
             form.validate()
             html, status = _form_page(form, key, 503, problem="busy")
             return html, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        case Outcome.LIMITED:
+            return _too_many(form, key, received.retry_after)
+
+
+def _too_many(form: ConcernForm, key: str, retry_after: int):
+    """This network sent too many lately: the form again, as typed, and when to send it."""
+    form.validate()  # shows any mistake now, so the next try can succeed
+    # Rounded up to the minute: "after 14:05" must not be a minute too early.
+    free = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=retry_after + 59)
+    retry_at = format_time(free.replace(second=0, microsecond=0), "short")
+    html, status = _form_page(form, key, 429, problem="limited", retry_at=retry_at)
+    return html, status, {"Retry-After": str(retry_after)}
 
 
 @pages.errorhandler(CSRFError)
