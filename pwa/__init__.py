@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, i18n, keys_status, live_guidance, offline, privacy, security
+from . import config, data_format_gate, i18n, keys_status, live_guidance, offline, privacy, security
 from .extensions import compress, csrf
 
 
@@ -11,6 +11,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app; runs with no configuration (see config.py)."""
     app = Flask(__name__, instance_relative_config=True)
     config.configure(app, test_config)
+    # First, before anything writes to the data folder: is its format one this app serves?
+    data_format_gate.init_app(app)
     if app.config["PROXY_COUNT"]:
         # Behind a reverse proxy, trust its X-Forwarded-* headers, so per-address sign-in
         # throttling sees the real client and not the proxy.
