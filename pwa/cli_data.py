@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from .storage import Busy
 from .storage.backup import BackupError, create_backup
@@ -43,6 +44,7 @@ def _secret_key_file(app: Flask) -> dict[str, bytes] | None:
 
 
 @click.command("backup")
+@with_appcontext
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def backup(file: Path) -> None:
     """Write a consistent snapshot of the whole data folder to FILE (tar.gz, mode 0600)."""
@@ -61,6 +63,7 @@ def backup(file: Path) -> None:
 
 
 @click.command("restore")
+@with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--to", "target", required=True, type=click.Path(file_okay=False, path_type=Path))
 def restore(file: Path, target: Path) -> None:
@@ -79,6 +82,7 @@ def restore(file: Path, target: Path) -> None:
 
 
 @click.command("check")
+@with_appcontext
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path))
 def check(data_dir: Path | None) -> None:
     """Verify a data folder (default: the app's): parses, references, claims, modes, format."""
@@ -92,6 +96,7 @@ def check(data_dir: Path | None) -> None:
 
 
 @click.command("migrate")
+@with_appcontext
 def migrate_command() -> None:
     """Bring the data folder to this version's format (idempotent; resumes an interrupted run)."""
     data_dir = current_app.config["DATA_DIR"]
