@@ -18,8 +18,9 @@ CURRENT_FORMAT = 2
 MARKER = "format.json"
 # What a folder written by an app without the marker holds once it has been used at all.
 FORMAT_1_SIGNS = ("concerns", "staff", "audit", "guidance", "keys", "links.json")
-# Ephemeral, rebuilt by the app: never part of the format (nor of a backup).
-EPHEMERAL = ("ratelimit",)
+# Rebuilt by the app, never part of the format nor of a backup: the rate limits' counters, and
+# the compiled catalogs when the data folder is the instance folder (pwa/i18n.py).
+EPHEMERAL = ("ratelimit", "translations")
 FILE_MODE, FOLDER_MODE = 0o600, 0o700
 
 
