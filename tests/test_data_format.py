@@ -4,6 +4,7 @@ twice and interrupted, a fresh folder marked, a newer folder refused."""
 import json
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pyotp
@@ -50,6 +51,11 @@ def test_a_folder_written_by_the_previous_version_is_upgraded_whole(old_folder):
     # Not served in the old format: phones keep their concerns and retry.
     refused = client.get("/api/csrf")
     assert refused.status_code == 503 and refused.headers["Retry-After"] == "60"
+    assert "Wegwijzer" in refused.get_data(as_text=True)
+    before = sorted(p.name for p in (old_folder / "concerns").iterdir())
+    sent = client.post("/api/concerns", json={}, headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert sent.status_code == 503  # the phone keeps it in its outbox and retries
+    assert sorted(p.name for p in (old_folder / "concerns").iterdir()) == before
     assert client.get("/healthz").status_code == 200
     assert "migrate" in data_format.format_problem(old_folder)
     assert any("format 1, want 2" in p for p in check_data(old_folder)[0])
