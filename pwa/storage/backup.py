@@ -55,9 +55,8 @@ def _read_tree(data_dir: Path) -> list[tuple[dict, bytes | None]]:
             elif stat.S_ISDIR(info.st_mode):
                 entry["type"] = "dir"
             elif stat.S_ISREG(info.st_mode):
-                data = path.read_bytes()
-                sha = hashlib.sha256(data).hexdigest()
-                entry.update(type="file", size=len(data), sha256=sha)
+                data = path.read_bytes()  # hashed after the locks are released
+                entry.update(type="file", size=len(data))
             else:
                 continue  # a socket or fifo is no data of ours
             items.append((entry, data))
@@ -86,8 +85,10 @@ def create_backup(data_dir, archive: Path, app_version: str, extra: dict | None 
     with all_store_locks(data_dir):
         items = _read_tree(data_dir)
     for relative, data in (extra or {}).items():
-        entry = {"path": relative, "mode": "0600", "type": "file", "size": len(data)}
-        items.append(({**entry, "sha256": hashlib.sha256(data).hexdigest()}, data))
+        items.append(({"path": relative, "mode": "0600", "type": "file", "size": len(data)}, data))
+    for entry, data in items:
+        if data is not None:
+            entry["sha256"] = hashlib.sha256(data).hexdigest()
     manifest = {
         "format": read_format(data_dir),
         "app_version": app_version,
