@@ -9,14 +9,14 @@ from flask import Flask
 from .paths import service_worker_file, translations_dir
 
 
-def _secret_key(instance: Path, data_dir: Path) -> str:
+def _secret_key(instance: Path, data_dir: Path | None = None) -> str:
     """The instance's secret key, making one (mode 0600) on the very first run.
 
     A restored data folder may carry the key of the server it was backed up from (see
     `flask backup`): it comes first, or every receipt of its concerns would stop working.
     """
-    restored = data_dir / "secret_key"
-    if restored.exists():
+    restored = data_dir / "secret_key" if data_dir else None
+    if restored and restored.exists():
         return restored.read_text().strip()
     path = instance / "secret_key"
     try:
