@@ -74,6 +74,7 @@ def prepare(data_dir) -> int:
     """At start: mark a fresh folder current; refuse a newer one. Returns the folder's format."""
     found = read_format(data_dir)
     if found is None:
+        Path(data_dir).mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
         Path(data_dir).chmod(FOLDER_MODE)  # the instance folder, when it is the data folder
         write_marker(data_dir, CURRENT_FORMAT)
         return CURRENT_FORMAT
