@@ -4,6 +4,8 @@ twice and interrupted, a fresh folder marked, a newer folder refused."""
 import json
 import os
 import shutil
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -13,7 +15,9 @@ import pytest
 from pwa import create_app
 from pwa.storage import data_format
 from pwa.storage.data_check import check_data
+from scripts.ports import free_port
 from tests.keys_helpers import FAST
+from tests.servers import ROOT
 
 FIXTURE = Path(__file__).parent / "data" / "format1"
 FACTS = json.loads((Path(__file__).parent / "data" / "format1.json").read_text())
@@ -136,3 +140,20 @@ def test_a_folder_from_a_newer_version_stops_the_start(tmp_path):
         "format 2. Install the newer version again, or restore a backup taken with this version."
     )
     assert "newer" in data_format.format_problem(folder)
+
+
+def test_gunicorn_and_flask_commands_refuse_a_newer_folder(tmp_path):
+    folder = tmp_path / "newer"
+    folder.mkdir()
+    (folder / "format.json").write_text('{"format": 3}')
+    env = {**os.environ, "WEGWIJZER_DATA_DIR": str(folder), "WEGWIJZER_SECRET_KEY": "s"}
+    bin_dir = Path(sys.executable).parent
+    port = f"127.0.0.1:{free_port()}"
+    for command in (
+        [bin_dir / "gunicorn", "--preload", "-w", "2", "-b", port, "wsgi:app"],
+        [bin_dir / "flask", "--app", "wsgi", "migrate"],
+    ):
+        run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        assert run.returncode != 0
+        assert "written by a newer Wegwijzer (format 3)" in run.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["format.json"]
