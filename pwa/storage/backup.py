@@ -3,7 +3,8 @@
 The snapshot is read into memory under every store's lock (store_locks.py), so it is a state
 the folder really had; the locks are released before anything is compressed or written. Claims
 (hard links of their .ref symlink) are kept as symlinks with the same target. Lock files,
-temp files (*.partial) and ratelimit/ are left out: they mean nothing in another folder.
+temp files and the ephemeral folders (data_format.py) are left out: they mean nothing in
+another folder.
 """
 
 import hashlib
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from .atomic import fsync_directory
 from .clock import timestamp
-from .data_format import EPHEMERAL, read_format
+from .data_format import EPHEMERAL, TRANSIENT, read_format
 from .store_locks import all_store_locks
 
 MANIFEST = "MANIFEST.json"
@@ -28,11 +29,7 @@ class BackupError(Exception):
 
 
 def _skipped(relative: str, name: str) -> bool:
-    return (
-        name.endswith(".lock")
-        or name.endswith(".partial")
-        or relative.split("/", 1)[0] in EPHEMERAL
-    )
+    return name.endswith(TRANSIENT) or relative.split("/", 1)[0] in EPHEMERAL
 
 
 def _read_tree(data_dir: Path) -> list[tuple[dict, bytes | None]]:

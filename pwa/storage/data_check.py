@@ -13,7 +13,14 @@ import stat
 from pathlib import Path
 
 from .concern_files import TABLE, is_concern_id
-from .data_format import CURRENT_FORMAT, EPHEMERAL, MARKER, DataFormatError, read_format
+from .data_format import (
+    CURRENT_FORMAT,
+    EPHEMERAL,
+    MARKER,
+    TRANSIENT,
+    DataFormatError,
+    read_format,
+)
 from .references import REFERENCE_PATTERN
 
 NOT_JSON = ("secret_key",)  # the instance's secret key, when the data folder is the instance
@@ -26,7 +33,7 @@ def _walk(data_dir: Path):
         folders[:] = [n for n in folders if not (top and n in EPHEMERAL)]
         for name in [*folders, *files, *([""] if top else [])]:
             path = Path(root) / name if name else Path(root)
-            if name.endswith((".lock", ".partial")):
+            if name.endswith(TRANSIENT):
                 continue
             yield path, path.lstat()
 

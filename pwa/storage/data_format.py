@@ -21,6 +21,8 @@ FORMAT_1_SIGNS = ("concerns", "staff", "audit", "guidance", "keys", "links.json"
 # Rebuilt by the app, never part of the format nor of a backup: the rate limits' counters, and
 # the compiled catalogs when the data folder is the instance folder (pwa/i18n.py).
 EPHEMERAL = ("ratelimit", "translations")
+# Files that exist for an instant: locks, temp files, /readyz's write probe.
+TRANSIENT = (".lock", ".partial", ".probe")
 FILE_MODE, FOLDER_MODE = 0o600, 0o700
 
 
