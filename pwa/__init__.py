@@ -3,7 +3,17 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, i18n, keys_status, live_guidance, offline, privacy, request_log, security
+from . import (
+    config,
+    data_format_gate,
+    i18n,
+    keys_status,
+    live_guidance,
+    offline,
+    privacy,
+    request_log,
+    security,
+)
 from .extensions import compress, csrf
 
 
@@ -14,6 +24,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     config.configure(app, test_config)
     request_log.init_app(app)  # first: start-up warnings are JSON lines too
+    # Before anything writes to the data folder: is its format one this app serves?
+    data_format_gate.init_app(app)
     if app.config["PROXY_COUNT"]:
         # Behind a reverse proxy, trust its X-Forwarded-* headers, so per-address sign-in
         # throttling sees the real client and not the proxy.

@@ -1,5 +1,6 @@
 """Command-line tasks: staff accounts (`flask staff ...`), retention (`flask purge`), the
-guidance document (`flask content export|import`) and the keys (`flask keys ...`, cli_keys.py)."""
+guidance document (`flask content export|import`), the keys (`flask keys ...`, cli_keys.py) and
+the data folder (`flask backup|restore|check|migrate`, cli_data.py)."""
 
 from pathlib import Path
 
@@ -7,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from . import guidance_drafts
+from . import cli_data, guidance_drafts
 from .cli_keys import keys_cli
 from .clock import now
 from .guidance import ContentError
@@ -161,3 +162,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(purge)
     app.cli.add_command(content_cli)
     app.cli.add_command(keys_cli)
+    cli_data.init_app(app)

@@ -21,8 +21,15 @@ def instance_path(test_config: dict | None) -> str | None:
     return os.path.abspath(folder) if folder else None
 
 
-def _secret_key(instance: Path) -> str:
-    """Read the instance's secret key, making one (mode 0600) on the very first run."""
+def _secret_key(instance: Path, data_dir: Path | None = None) -> str:
+    """The instance's secret key, making one (mode 0600) on the very first run.
+
+    A restored data folder may carry the key of the server it was backed up from (see
+    `flask backup`): it comes first, or every receipt of its concerns would stop working.
+    """
+    restored = data_dir / "secret_key" if data_dir else None
+    if restored and restored.exists():
+        return restored.read_text().strip()
     path = instance / "secret_key"
     try:
         return path.read_text().strip()
@@ -102,9 +109,10 @@ def configure(app: Flask, test_config: dict | None) -> None:
     else:
         app.config.update(test_config)
     instance.mkdir(parents=True, exist_ok=True)
-    Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    # Owner only: it holds concerns about minors (`flask check` verifies it).
+    Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True, mode=0o700)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(instance)
+        app.config["SECRET_KEY"] = _secret_key(instance, Path(app.config["DATA_DIR"]))
     _check_privacy_settings(app)
     _positive_whole_number(app, "VERIFY_MONTHS", "months")
     rate_limit.parse(app.config["RATE_LIMIT"])  # a bad value stops the start, saying why

@@ -1,4 +1,4 @@
-"""Is the data folder usable? For /readyz: writable, and every store opens and parses.
+"""Is the data folder usable? For /readyz: writable, every store parses, the format current.
 
 Each check returns the names of what failed, never a file's content: the folder holds
 concerns about minors. Cheap enough for a probe every few seconds: the concern files are
@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from .atomic import write_atomically
+from .data_format import DataFormatError, format_problem
 
 # Stores read whole on every start or request, by the name /readyz reports.
 JSON_STORES = {
@@ -81,4 +82,10 @@ def problems(data_dir) -> list[str]:
         failed.append("guidance")
     if not _concerns_listable(folder):
         failed.append("concerns")
+    try:
+        outdated = format_problem(folder) is not None  # `flask migrate` has not run yet
+    except (DataFormatError, OSError):
+        outdated = True  # a marker that cannot be read: nothing safe to serve
+    if outdated:
+        failed.append("data_format")
     return failed

@@ -12,7 +12,7 @@ import uuid
 import pyotp
 from playwright.sync_api import expect
 
-from pwa.storage import keys, staff
+from pwa.storage import data_format, keys, staff
 from tests.samples import valid_concern
 
 from .conftest import PHONE, LiveServer, first_sign_in
@@ -54,7 +54,10 @@ def sign_in_again(page, url: str, secret: str) -> None:
 
 def test_the_first_admin_is_granted_with_the_recovery_token_and_opens_a_concern(tmp_path, browser):
     data_dir = tmp_path / "data"
-    token = keys.init_keys(data_dir)  # what `flask --app wsgi keys init` does first
+    # What `flask --app wsgi keys init` does first: the app marks a new folder's format, then
+    # the command makes the keys.
+    data_format.prepare(data_dir)
+    token = keys.init_keys(data_dir)
     server = LiveServer(data_dir).start()
     context = browser.new_context(viewport=PHONE, locale="en-GB")
     try:
