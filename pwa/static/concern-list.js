@@ -181,7 +181,8 @@
     Outbox.refreshReceipts(C.lang).catch(() => {});
   }
 
-  sendNow.addEventListener('click', () => { C.syncNow({ reset: true }); });
+  // The teacher's own "send now" tries at once, even while the server asked to wait.
+  sendNow.addEventListener('click', () => { C.syncNow({ reset: true, force: true }); });
 
   // Delete asks first, in a modal dialog (focus stays inside; Escape keeps the draft).
   lists.open.addEventListener('click', (event) => {

@@ -94,7 +94,7 @@
     changed();
     let outcome;
     try {
-      outcome = await Outbox.sync();
+      outcome = await Outbox.sync({ force: Boolean(options?.force) });
     } catch {
       outcome = { unreachable: true, waiting: 1 };
     }

@@ -132,10 +132,12 @@
     return drafts.filter((d) => d.state === STATE.WAITING).length;
   }
 
-  /* One pass over the outbox, oldest first; none before the time the server asked to wait. */
-  async function runPass() {
+  /* One pass over the outbox, oldest first; none before the time the server asked to wait,
+   * unless the teacher asked for it (`force`: "send now" must never be a button that does
+   * nothing; a server still limiting answers 429 again, storing nothing, with a new time). */
+  async function runPass(force) {
     const outcome = { sent: 0, rejected: 0, waiting: 0, unreachable: false, retryAt: null };
-    const paused = await pausedUntil();
+    const paused = force ? null : await pausedUntil();
     if (paused) {
       outcome.waiting = await countWaiting();
       outcome.retryAt = paused.until;
@@ -170,9 +172,9 @@
 
   /* Sync unless a sync already runs here, in another tab or in the service worker. The lock
    * is held until the pass ends, and let go by the browser if the tab or worker dies. */
-  function sync() {
+  function sync(options) {
     return navigator.locks.request(SYNC_LOCK, { ifAvailable: true }, (lock) =>
-      lock ? runPass() : { busy: true });
+      lock ? runPass(Boolean(options?.force)) : { busy: true });
   }
 
   /* Ask the server how each sent concern is getting on (status and follow-up agreement). */

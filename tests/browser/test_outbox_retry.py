@@ -72,12 +72,21 @@ def test_the_phone_waits_as_long_as_a_429_says_and_then_sends(tmp_path, context)
     status = page.locator("#sync-status")
     expect(status).to_contain_text(re.compile(r"vroeg om even te wachten.*poging om \d\d?:\d\d"))
     expect(page.locator("#list-waiting .concern")).to_have_count(1)
+    # The teacher taps "send now": it tries at once (a button that did nothing would mislead),
+    # and the server, still limiting, refuses again and stores nothing.
+    page.click("#send-now")
+    deadline = time.monotonic() + 10
+    while server.count("POST /api/concerns", 429) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert server.count("POST /api/concerns", 429) == 2
+    expect(status).to_contain_text("vroeg om even te wachten")
+    assert list_concerns(server.data_dir) == []
 
     seconds_until_stored(server, text, timeout=25)
     stored_at = time.time()
     assert stored_at >= earlier + 60  # not one moment before the window had room
     expect(page.locator("#list-sent .concern")).to_have_count(1)
     server.stop()
-    # One refusal, then the concern: no try in between.
-    assert server.count("POST /api/concerns", 429) == 1
+    # The first refusal and the teacher's own try, then the concern: no try in between.
+    assert server.count("POST /api/concerns", 429) == 2
     assert server.count("POST /api/concerns", 201) == 1
