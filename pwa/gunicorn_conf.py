@@ -51,6 +51,9 @@ logconfig_dict = {
         "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
         "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
     },
+    # gunicorn's default gives the root logger a handler too: the app's loggers, which write
+    # their own JSON lines (and propagate, for the tests' log capture), would print each twice.
+    "root": {"level": "WARNING", "handlers": []},
 }
 
 # No control socket (gunicorn 24+): by default it lands in $HOME/.gunicorn, which the service

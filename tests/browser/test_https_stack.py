@@ -140,6 +140,8 @@ def test_a_teacher_and_a_staff_member_over_https(stack, phone):
     log = stack.log("gunicorn")
     lines = [json.loads(line) for line in log.splitlines()]
     assert {"gunicorn.error", "wegwijzer.requests"} <= {line["logger"] for line in lines}
+    requests = [line["request_id"] for line in lines if line.get("event") == "request"]
+    assert len(requests) > 10 and len(set(requests)) == len(requests)  # each request once
     private = [NEED, PASSWORD, receipt["receipt_token"], stored[0]["reference"]]
     assert [text for text in private if text in log] == [], [
         line for line in log.splitlines() if any(text in line for text in private)
