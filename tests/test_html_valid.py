@@ -89,6 +89,11 @@ def test_the_public_pages_have_no_html_errors(client, tmp_path):
     status, html = sent_form(client, **CONCERN)
     assert status == 200 and 'class="reference"' in html
     (folder / "concern-receipt.html").write_text(html)
+    # The form shown again when this network sent too many (429, with the time to try again).
+    client.application.config["RATE_LIMIT"] = "1/hour"
+    status, html = sent_form(client, **CONCERN)
+    assert status == 429 and CONCERN["need"] in html
+    (folder / "concern-form-rate-limited.html").write_text(html)
 
     errors = html_errors(folder)
     assert not errors, f"{len(errors)} errors:\n" + "\n".join(errors)
