@@ -12,6 +12,9 @@
 4. The cost of one insert with 10,000 concerns stored relative to 100 stored (save_concern).
 5. POSTs with keys made (issue #10: the private fields sealed to the CMP key at intake) and
    without, back to back on fresh folders: the ratio should stay above 0.9.
+6. POSTs with the per-address rate limit on (issue #11) but out of reach, against off: every
+   simulated phone comes from 127.0.0.1, so all share one counter file and its lock, the worst
+   case (a school behind one NAT address).
 All in one run, on the same disk (a temp folder under the project's folder).
 
 Wait a few minutes after a test run or another benchmark before measuring: on ext4 without
@@ -73,10 +76,13 @@ def durable_write_ceiling(folder: Path, seconds: float) -> float:
     return count / (time.perf_counter() - start)
 
 
-def start_gunicorn(data_dir: Path, workers: int, app: str) -> tuple[subprocess.Popen, str]:
+def start_gunicorn(
+    data_dir: Path, workers: int, app: str, rate_limit: str = "0"
+) -> tuple[subprocess.Popen, str]:
     url = f"http://127.0.0.1:{free_port()}"
     env = {**os.environ, "WEGWIJZER_DATA_DIR": str(data_dir), "WEGWIJZER_SECRET_KEY": SECRET}
-    env["WEGWIJZER_RATE_LIMIT"] = "0"  # every simulated phone comes from 127.0.0.1
+    # Off unless measured: every simulated phone comes from 127.0.0.1.
+    env["WEGWIJZER_RATE_LIMIT"] = rate_limit
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
         [str(gunicorn), "-w", str(workers), "-b", url[7:], "--preload", "--log-level", "warning"]
@@ -160,10 +166,12 @@ def new_session(url: str) -> tuple[str, str]:
         return response.headers["Set-Cookie"].split(";")[0], json.load(response)["csrf_token"]
 
 
-def serve_and_measure(folder: Path, app: str, args, ceiling_folder: Path | None = None) -> dict:
+def serve_and_measure(
+    folder: Path, app: str, args, ceiling_folder: Path | None = None, rate_limit: str = "0"
+) -> dict:
     """POSTs, with GET /healthz and a ceiling measured right before and after when asked."""
     figures = {}
-    process, url = start_gunicorn(folder, args.workers, app)
+    process, url = start_gunicorn(folder, args.workers, app, rate_limit)
     try:
         session = new_session(url)
         if ceiling_folder:
@@ -222,6 +230,11 @@ def main() -> None:
         print(f"POST sealed at intake (keys)     {clients}: {sealed['sync']:8.0f}/s", end="")
         print(f"  ({sealed['failed']} failed)")
         print(f"  sealed / unsealed         = {sealed['sync'] / plain['sync']:.3f}  (aim: > 0.9)")
+
+        limited = serve_and_measure(tmp / "limited", args.app, args, rate_limit="1000000/hour")
+        print(f"POST, rate limit on, one address {clients}: {limited['sync']:8.0f}/s", end="")
+        print(f"  ({limited['failed']} failed)")
+        print(f"  limit on / off            = {limited['sync'] / plain['sync']:.3f}")
 
 
 if __name__ == "__main__":
