@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from pwa.storage.atomic import fsync_directory  # noqa: E402
 from pwa.storage.concerns import body_hash, save_concern  # noqa: E402
+from pwa.storage.data_format import prepare  # noqa: E402
 from pwa.storage.keys import init_keys  # noqa: E402
 from scripts.ports import free_port  # noqa: E402
 
@@ -224,6 +225,7 @@ def main() -> None:
 
         plain = serve_and_measure(tmp / "unsealed", args.app, args)
         (tmp / "sealed").mkdir()
+        prepare(tmp / "sealed")  # marked current first, as the app marks a new folder
         init_keys(tmp / "sealed")  # the recovery token is not needed to store
         sealed = serve_and_measure(tmp / "sealed", args.app, args)
         print(f"POST without keys (stored plain) {clients}: {plain['sync']:8.0f}/s")
