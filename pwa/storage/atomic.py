@@ -11,7 +11,9 @@ from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+# Owner only, everywhere in the data folder: it holds concerns about minors (`flask check`).
 FILE_MODE = 0o600
+FOLDER_MODE = 0o700
 LOCK_TIMEOUT_SECONDS = 30
 
 
@@ -30,35 +32,39 @@ def fsync_directory(folder: Path) -> None:
         os.close(fd)
 
 
-def _durable_partial(path: Path, data: bytes) -> Path:
-    """A fresh temp file next to `path` holding `data`, fsynced: ready to be renamed or linked."""
+def _durable_partial(path: Path, data: bytes, durable: bool = True) -> Path:
+    """A fresh temp file next to `path` holding `data` (fsynced when durable): ready to rename."""
     partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     return partial
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, durable: bool = True) -> None:
     """Write `data` to `path` so a crash at any instant leaves the old or the new file, whole.
 
     TinyDB's own JSONStorage rewrites the file in place: a crash mid-write corrupts it.
-    Here: a temp file in the same folder, fsync, os.replace, fsync the folder.
+    Here: a temp file in the same folder, fsync, os.replace, fsync the folder. `durable=False`
+    skips the fsyncs, for data a power cut may lose (still never a torn file on a crash of
+    the process).
     """
     path = Path(path)
-    partial = _durable_partial(path, data)
+    partial = _durable_partial(path, data, durable)
     try:
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    fsync_directory(path.parent)
+    if durable:
+        fsync_directory(path.parent)
 
 
 def create_atomically(path: Path, data: bytes) -> bool:
@@ -109,7 +115,7 @@ class AtomicJSONStorage(Storage):
 def open_db(path: str | Path) -> TinyDB:
     """A TinyDB on `path` with atomic writes. Hold `locked()` around any read-modify-write."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
     return TinyDB(path, storage=AtomicJSONStorage)
 
 
@@ -120,7 +126,7 @@ def locked(folder: str | Path, name: str = "write", timeout: float | None = None
     Raises Busy after `timeout` seconds (default: LOCK_TIMEOUT_SECONDS, read at call time).
     """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
     # A short poll: writes hold the lock for milliseconds, and filelock's default 50 ms
     # wait between tries would dominate the latency of every sync under load.
     lock = FileLock(

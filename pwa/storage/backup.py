@@ -15,7 +15,7 @@ import stat
 import tarfile
 from pathlib import Path
 
-from .atomic import fsync_directory
+from .atomic import FILE_MODE, write_atomically
 from .clock import timestamp
 from .data_format import EPHEMERAL, TRANSIENT, read_format
 from .store_locks import all_store_locks
@@ -92,22 +92,14 @@ def create_backup(data_dir, archive: Path, app_version: str, extra: dict | None 
         "created_at": timestamp(),
         "entries": [entry for entry, _ in items],
     }
-    partial = archive.with_name(f".{archive.name}.partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            with tarfile.open(fileobj=handle, mode="w:gz") as tar:
-                body = json.dumps(manifest, indent=1).encode()
-                info = tarfile.TarInfo(MANIFEST)
-                info.size, info.mode = len(body), 0o600
-                tar.addfile(info, io.BytesIO(body))
-                for entry, data in items:
-                    tar.addfile(_tar_info(entry, data), io.BytesIO(data) if data else None)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, archive)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    fsync_directory(archive.parent)
+    # Built in memory (the folder's bytes are there already), then written as the stores write.
+    packed = io.BytesIO()
+    with tarfile.open(fileobj=packed, mode="w:gz") as tar:
+        body = json.dumps(manifest, indent=1).encode()
+        info = tarfile.TarInfo(MANIFEST)
+        info.size, info.mode = len(body), FILE_MODE
+        tar.addfile(info, io.BytesIO(body))
+        for entry, data in items:
+            tar.addfile(_tar_info(entry, data), io.BytesIO(data) if data else None)
+    write_atomically(archive, packed.getvalue())
     return manifest

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from .atomic import AtomicJSONStorage, locked, open_db
+from .atomic import FOLDER_MODE, AtomicJSONStorage, locked, open_db
 from .references import REFERENCE_PATTERN
 
 TABLE = "concern"
@@ -25,7 +25,7 @@ def is_concern_id(value: str) -> bool:
 def folder(data_dir) -> Path:
     """<data_dir>/concerns, made (0700) when missing."""
     path = Path(data_dir) / "concerns"
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
     return path
 
 

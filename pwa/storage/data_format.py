@@ -11,7 +11,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from .atomic import write_atomically
+from .atomic import FILE_MODE, FOLDER_MODE, write_atomically
 from .store_locks import all_store_locks
 
 CURRENT_FORMAT = 2
@@ -23,7 +23,6 @@ FORMAT_1_SIGNS = ("concerns", "staff", "audit", "guidance", "keys", "links.json"
 EPHEMERAL = ("ratelimit", "translations")
 # Files that exist for an instant: locks, temp files, /readyz's write probe.
 TRANSIENT = (".lock", ".partial", ".probe")
-FILE_MODE, FOLDER_MODE = 0o600, 0o700
 
 
 class DataFormatError(Exception):

@@ -14,7 +14,7 @@ import json
 import os
 from pathlib import Path
 
-from .atomic import locked, write_atomically
+from .atomic import FOLDER_MODE, locked, write_atomically
 from .clock import timestamp
 
 
@@ -34,7 +34,7 @@ def _read_json(path: Path) -> dict | None:
 
 
 def _write_json(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
     write_atomically(path, json.dumps(data, ensure_ascii=False).encode())
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..sealing import KeyPair, SealError, public_key_of, to_text, wrap_with_key
-from .atomic import locked, write_atomically
+from .atomic import FOLDER_MODE, locked, write_atomically
 from .clock import timestamp
 from .staff import normalise_email
 
@@ -32,7 +32,7 @@ class KeysError(ValueError):
 def folder(data_dir) -> Path:
     """<data_dir>/keys, made (0700) when missing."""
     path = Path(data_dir) / "keys"
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
     return path
 
 

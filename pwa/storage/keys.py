@@ -22,7 +22,7 @@ from ..sealing import (
     unwrap_with_password,
     wrap_with_password,
 )
-from .atomic import create_atomically, fsync_directory, locked, write_atomically
+from .atomic import FOLDER_MODE, create_atomically, fsync_directory, locked, write_atomically
 from .clock import timestamp
 from .key_files import (
     CMP_FILE,
@@ -94,7 +94,7 @@ def ensure_account_keypair(
         "created": timestamp(now),
         "private_key": wrap_with_password(pair.private_key, password, limits),
     }
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
     return create_atomically(path, dump(record))  # a concurrent sign-in's pair is kept
 
 

@@ -16,12 +16,11 @@ import hmac
 import json
 import math
 import os
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import FILE_MODE, locked
+from .atomic import FILE_MODE, locked, write_atomically
 
 FOLDER = "ratelimit"
 # A request never waits long for the limiter: past this, the caller lets it through (Busy).
@@ -70,11 +69,7 @@ def _write(path: Path, times: list[float]) -> None:
     if not times:
         path.unlink(missing_ok=True)
         return
-    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    with os.fdopen(fd, "w") as handle:
-        json.dump([round(t, 3) for t in times], handle)
-    os.replace(partial, path)
+    write_atomically(path, json.dumps([round(t, 3) for t in times]).encode(), durable=False)
 
 
 def take(data_dir, bucket: str, allowance: Allowance, now: float | None = None) -> Decision:

@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
+from .atomic import FILE_MODE
+
 REFERENCE_PATTERN = re.compile(r"CMP-(\d{4})-(\d{4,9})")
 
 
@@ -95,7 +97,7 @@ def _next_number(folder: Path, year: int) -> int:
 def _write_hint(folder: Path, year: int, number: int) -> None:
     # Overwritten in place at a fixed width: no rename, no fsync, so it adds almost nothing
     # to a reservation. A torn or lost hint only costs extra probes (or a gap).
-    fd = os.open(folder / f".next-{year}", os.O_WRONLY | os.O_CREAT, 0o600)
+    fd = os.open(folder / f".next-{year}", os.O_WRONLY | os.O_CREAT, FILE_MODE)
     try:
         os.pwrite(fd, f"{number:010d}".encode(), 0)
     finally:

@@ -13,6 +13,7 @@ import shutil
 import tarfile
 from pathlib import Path, PurePosixPath
 
+from .atomic import FILE_MODE, FOLDER_MODE
 from .backup import MANIFEST, PREFIX, BackupError
 
 
@@ -54,7 +55,7 @@ def _check_member(member: tarfile.TarInfo, entry: dict | None, relative: str) ->
 def _write_member(tar, member, entry: dict, target: Path, relative: str) -> None:
     path = target / relative
     if entry["type"] == "dir":
-        path.mkdir(mode=0o700, exist_ok=True)
+        path.mkdir(mode=FOLDER_MODE, exist_ok=True)
     elif entry["type"] == "symlink":
         os.symlink(entry["target"], path)
         return
@@ -62,7 +63,7 @@ def _write_member(tar, member, entry: dict, target: Path, relative: str) -> None
         data = tar.extractfile(member).read()
         if len(data) != entry["size"] or hashlib.sha256(data).hexdigest() != entry["sha256"]:
             raise BackupError(f"{relative}: checksum mismatch (the archive was changed or damaged)")
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             os.fsync(handle.fileno())
@@ -75,7 +76,7 @@ def _empty_target(target: Path) -> bool:
         if not target.is_dir() or any(target.iterdir()):
             raise BackupError(f"{target} is not an empty folder: nothing restored")
         return False
-    target.mkdir(mode=0o700, parents=True)
+    target.mkdir(mode=FOLDER_MODE, parents=True)
     return True
 
 
@@ -109,7 +110,7 @@ def restore_backup(archive: Path, target: Path) -> dict:
         missing = set(manifest["entries"]) - seen
         if missing:
             raise BackupError(f"{len(missing)} entries of the manifest are not in the archive")
-        target.chmod(0o700)
+        target.chmod(FOLDER_MODE)
     except (BackupError, tarfile.TarError, OSError, EOFError) as error:
         _clear(target, made)
         if isinstance(error, BackupError):
